@@ -1,0 +1,16 @@
+# Warnings for everything we build, and the flag sets the two worlds need.
+
+add_compile_options(-Wall -Wextra)
+
+# Site declarations compute lengths with `.if` on label differences, which
+# Clang's integrated assembler cannot evaluate; GNU as can. Consumers get the
+# same flag through the altpv targets' INTERFACE options.
+set(ALTPV_CLANG_AS_FLAG $<$<CXX_COMPILER_ID:Clang>:-fno-integrated-as>)
+add_compile_options(${ALTPV_CLANG_AS_FLAG})
+
+# Freestanding code (the engine for kernels, the testbed guest): no libc, no
+# exceptions, no RTTI, no red zone, no vector registers, no stack protector.
+set(ALTPV_FREESTANDING_FLAGS
+    -ffreestanding -fno-exceptions -fno-rtti -fno-asynchronous-unwind-tables
+    -mno-red-zone -mgeneral-regs-only -fno-stack-protector
+    -fno-threadsafe-statics -fpie)

@@ -1,0 +1,73 @@
+// Named feature bits and the set the engine selects alternatives against.
+// Freestanding: no allocation, no exceptions.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "altpv/feature_bits.h"
+
+namespace altpv {
+
+// Typed names for the numbers in feature_bits.h (which asm needs as macros).
+enum class Feature : std::uint8_t {
+  Wrmsrns = ALTPV_FEATURE_WRMSRNS,
+  MsrImm = ALTPV_FEATURE_MSR_IMM,
+  Serialize = ALTPV_FEATURE_SERIALIZE,
+  Rdpid = ALTPV_FEATURE_RDPID,
+  Fsgsbase = ALTPV_FEATURE_FSGSBASE,
+  Hypervisor = ALTPV_FEATURE_HYPERVISOR,
+  Rdtscp = ALTPV_FEATURE_RDTSCP,
+  Pv = ALTPV_FEATURE_PV,
+};
+
+// The lower-case name used in override strings and reports ("wrmsrns"), or
+// nullptr for a number that names no feature.
+const char* feature_name(unsigned bit);
+
+// True for bits that software sets (PV); false for CPUID-derived ones.
+bool feature_is_synthetic(unsigned bit);
+
+class FeatureSet {
+ public:
+  constexpr FeatureSet() = default;
+  constexpr explicit FeatureSet(std::uint64_t bits) : bits_(bits) {}
+
+  constexpr bool has(Feature f) const { return has_bit(static_cast<unsigned>(f)); }
+  constexpr bool has_bit(unsigned bit) const {
+    return bit < ALTPV_FEATURE_COUNT && ((bits_ >> bit) & 1) != 0;
+  }
+  constexpr FeatureSet& set(Feature f, bool on = true) {
+    const std::uint64_t mask = std::uint64_t{1} << static_cast<unsigned>(f);
+    bits_ = on ? (bits_ | mask) : (bits_ & ~mask);
+    return *this;
+  }
+  constexpr std::uint64_t bits() const { return bits_; }
+  constexpr bool operator==(const FeatureSet&) const = default;
+
+ private:
+  std::uint64_t bits_ = 0;
+};
+
+// Features of the CPU this code runs on, from CPUID (works in ring 0 and 3).
+FeatureSet detect_cpu_features();
+
+// An override string, like Linux clearcpuid=: comma-separated "+name" (force
+// on) and "-name" (clear). "name" alone means "+name". Whitespace is ignored.
+struct OverrideResult {
+  bool ok = false;
+  FeatureSet features;
+  std::uint64_t forced = 0;   // bits the string turned on
+  std::uint64_t cleared = 0;  // bits the string turned off
+  // On failure: the offending item, pointing into the input string.
+  std::string_view bad_item;
+};
+
+OverrideResult apply_overrides(FeatureSet base, std::string_view overrides);
+
+// Writes "wrmsrns,serialize,..." (the set bits) into buf; returns the length
+// written, truncated to size-1, always NUL-terminated when size > 0.
+std::size_t format_features(FeatureSet set, char* buf, std::size_t size);
+
+}  // namespace altpv

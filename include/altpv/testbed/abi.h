@@ -1,0 +1,100 @@
+// The contract between altpv-vmm and a testbed guest: boot block, hypercall
+// numbers and registers, the paravirtual CPUID leaves. Freestanding-safe: the
+// guest and the VMM both include it, so neither can drift from the other.
+#pragma once
+
+#include <cstdint>
+
+namespace altpv::testbed {
+
+// ---- Boot ----------------------------------------------------------------
+
+// Passed in rdi to the ELF entry point of the bootstrap vCPU. Lives in guest
+// RAM below the kernel; the VMM writes it once before the first KVM_RUN.
+inline constexpr std::uint64_t kBootMagic = 0x746f6f4276706c41ULL;  // "AlpvBoot"
+inline constexpr std::uint32_t kBootVersion = 1;
+inline constexpr std::uint32_t kMaxCmdline = 1024;
+
+struct BootInfo {
+  std::uint64_t magic;         // kBootMagic
+  std::uint32_t version;       // kBootVersion
+  std::uint32_t vcpu_count;    // vCPUs the VMM created (--vcpus)
+  std::uint64_t mem_size;      // bytes of guest RAM, identity mapped from 0
+  std::uint64_t cmdline_gpa;   // NUL-terminated guest command line
+  std::uint32_t cmdline_len;   // strlen of it
+  std::uint32_t reserved;
+};
+
+// ---- Hypercalls ------------------------------------------------------------
+
+// A hypercall is `out %eax, $kHypercallPort` (the immediate form, so the port
+// costs no register). Number in eax; arguments in rdi, rsi, rdx, r10, r8.
+// Status comes back in rax (0 or a negative HypercallError); a value, where
+// the call has one, in rdx. Every other register is preserved. Pointers are
+// guest-physical and checked by the VMM against guest RAM.
+inline constexpr std::uint16_t kHypercallPort = 0xe0;
+inline constexpr std::uint16_t kSerialPort = 0x3f8;  // COM1 data: a console too
+
+enum class Hypercall : std::uint32_t {
+  ConsoleWrite = 1,  // rdi=gpa, rsi=len
+  TestBegin = 2,     // rdi=gpa of name, rsi=len
+  TestPass = 3,      // (the current test)
+  TestFail = 4,      // rdi=gpa of message, rsi=len
+  TestSkip = 5,      // rdi=gpa of reason, rsi=len
+  Exit = 6,          // rdi=code; 0 only if the guest's own verdict is "pass"
+  MsrRead = 7,       // rdi=msr -> rdx=value (PV personality only)
+  MsrWrite = 8,      // rdi=msr, rsi=value (PV personality only)
+  MarkerBegin = 9,   // start counting instructions and exits on this vCPU
+  MarkerEnd = 10,    // rdi=gpa of Counters to fill; stops counting
+  StartVcpu = 11,    // rdi=vcpu index, rsi=entry rip, rdx=stack top, r10=arg (in rdi)
+  VcpuIndex = 12,    // -> rdx=index of the calling vCPU
+  EmulateInsn = 13,  // rdi=gpa of a GprFrame whose rip faulted with #UD; see below
+};
+
+enum class HypercallError : std::int64_t {
+  Ok = 0,
+  BadNumber = -1,   // no such hypercall
+  BadPointer = -2,  // gpa/len outside guest RAM
+  BadMsr = -3,      // MSR the VMM does not emulate (the access would #GP)
+  BadState = -4,    // e.g. MarkerEnd without MarkerBegin, vCPU already started
+  NotPv = -5,       // PV-only call under another personality
+  BadArgument = -6,
+};
+
+// Filled by MarkerEnd. Counts cover the instructions strictly between the
+// MarkerBegin and MarkerEnd hypercalls; the markers themselves are excluded.
+struct Counters {
+  std::uint64_t instructions;   // guest instructions, by single-step
+  std::uint64_t exits;          // VM exits other than single-step ones
+  std::uint64_t exits_io;       // of which port I/O (hypercalls, console)
+  std::uint64_t exits_msr;      // of which RDMSR/WRMSR traps
+  std::uint64_t exits_emulated; // of which instructions the VMM emulated
+};
+
+// The #UD path of CPU-model emulation. On hosts whose KVM reports an
+// emulation failure for an instruction the model advertises (this machine),
+// the VMM emulates it directly. On hardware-VMX hosts the guest takes #UD
+// instead; its handler stores the interrupted registers here and asks the VMM
+// to emulate. The VMM decodes the bytes at frame.rip, performs the access,
+// updates the frame (outputs and rip) and returns Ok, or BadArgument when the
+// bytes are not an instruction it emulates (a genuine #UD), or BadMsr when
+// the access itself must #GP. One decoder serves both paths.
+struct GprFrame {
+  std::uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+  std::uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+  std::uint64_t rip, rflags;
+};
+
+// ---- Paravirtual interface -----------------------------------------------
+
+// Under `--hv pv`, CPUID 0x40000000 returns eax=kPvMaxLeaf and this signature
+// in ebx, ecx, edx (12 bytes, little-endian). 0x40000001 eax = PvFeature bits.
+inline constexpr std::uint32_t kPvBaseLeaf = 0x40000000;
+inline constexpr std::uint32_t kPvMaxLeaf = 0x40000001;
+inline constexpr char kPvSignature[13] = "AltpvTestbed";
+
+enum PvFeature : std::uint32_t {
+  kPvMsrHypercalls = 1u << 0,  // MsrRead/MsrWrite are available
+};
+
+}  // namespace altpv::testbed

@@ -1,0 +1,221 @@
+#include "altpv/planner.h"
+
+#include <cstring>
+
+#include "altpv/nop_fill.h"
+
+namespace altpv {
+namespace {
+
+// [p, p+len) inside [begin, end), without overflowing.
+bool in_range(std::uintptr_t p, std::size_t len, std::uintptr_t begin, std::uintptr_t end) {
+  return p >= begin && p <= end && len <= end - p;
+}
+
+std::uintptr_t addr(const void* p) { return reinterpret_cast<std::uintptr_t>(p); }
+
+const AltRecord* alt_at(const SiteRecord& site, std::size_t i) {
+  return reinterpret_cast<const AltRecord*>(site.alts_address()) + i;
+}
+
+constexpr std::uint8_t kLeaRspMinus128[] = {0x48, 0x8d, 0x64, 0x24, 0x80};
+constexpr std::uint8_t kCallRel32 = 0xe8;
+
+// Renders a call alternative at `site` into `out`: `[lea -128(%rsp),%rsp;]
+// call rel32` then NOP fill. False if the stub is out of rel32 reach.
+bool render_call(const AltRecord& alt, std::uintptr_t site, std::size_t site_len,
+                 const void* stub, std::uint8_t* out) {
+  std::size_t pos = 0;
+  if (alt.kind == AltKind::CallSkipRedZone) {
+    std::memcpy(out, kLeaRspMinus128, sizeof kLeaRspMinus128);
+    pos = sizeof kLeaRspMinus128;
+  }
+  // rel32 counts from the end of the call instruction.
+  const std::uintptr_t next = site + pos + 5;
+  const auto disp = static_cast<std::int64_t>(addr(stub) - next);
+  if (disp < INT32_MIN || disp > INT32_MAX) return false;
+  const auto rel = static_cast<std::int32_t>(disp);
+  out[pos] = kCallRel32;
+  std::memcpy(out + pos + 1, &rel, sizeof rel);
+  fill_nops(out + alt.len, site_len - alt.len);
+  return true;
+}
+
+enum class Render { Ok, NoStub, OutOfRange };
+
+// The bytes alternative `alt` puts in the site.
+Render render_alt(const SiteRecord& site, const AltRecord& alt, const Backend* backend,
+                  std::uint8_t* out) {
+  if (alt.kind == AltKind::Bytes) {
+    std::memcpy(out, reinterpret_cast<const void*>(alt.repl_address()), alt.len);
+    fill_nops(out + alt.len, site.len - alt.len);
+    return Render::Ok;
+  }
+  const void* stub =
+      backend != nullptr ? backend->stub(site.op, site.constant, site.has_constant(), alt.kind)
+                         : nullptr;
+  if (stub == nullptr) return Render::NoStub;
+  return render_call(alt, site.site_address(), site.len, stub, out) ? Render::Ok
+                                                                    : Render::OutOfRange;
+}
+
+std::size_t call_length(AltKind kind) {
+  switch (kind) {
+    case AltKind::Call:
+      return ALTPV_CALL_LENGTH;
+    case AltKind::CallSkipRedZone:
+      return ALTPV_CALL_RZ_LENGTH;
+    case AltKind::Bytes:
+      break;
+  }
+  return 0;
+}
+
+Refusal validate_alt(const SiteTable& table, const SiteRecord& site, const AltRecord& alt) {
+  if (alt.cond != ALTPV_COND_ALWAYS && (alt.cond & ~ALTPV_COND_NOT) >= ALTPV_FEATURE_COUNT) {
+    return Refusal::BadCondition;
+  }
+  if (alt.len > site.len) return Refusal::AltLongerThanSite;
+  switch (alt.kind) {
+    case AltKind::Bytes:
+      return in_range(alt.repl_address(), alt.len, addr(table.repl_begin), addr(table.repl_end))
+                 ? Refusal::None
+                 : Refusal::ReplOutOfRange;
+    case AltKind::Call:
+    case AltKind::CallSkipRedZone:
+      return alt.len == call_length(alt.kind) ? Refusal::None : Refusal::BadAltKind;
+  }
+  return Refusal::BadAltKind;
+}
+
+}  // namespace
+
+const char* verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::Patch:
+      return "patched";
+    case Verdict::Unchanged:
+      return "unchanged";
+    case Verdict::Refused:
+      return "REFUSED";
+  }
+  return "?";
+}
+
+const char* refusal_name(Refusal r) {
+  switch (r) {
+    case Refusal::None:
+      return "none";
+    case Refusal::SiteOutOfText:
+      return "site outside the text range";
+    case Refusal::ZeroLength:
+      return "zero-length site";
+    case Refusal::TooLong:
+      return "site longer than the format allows";
+    case Refusal::AltsOutOfRange:
+      return "alternative records outside altpv_alts";
+    case Refusal::ReplOutOfRange:
+      return "replacement bytes outside altpv_repl";
+    case Refusal::AltLongerThanSite:
+      return "alternative longer than the site";
+    case Refusal::BadAltKind:
+      return "unknown alternative kind or call length";
+    case Refusal::BadCondition:
+      return "condition names no feature";
+    case Refusal::Overlap:
+      return "site overlaps another site";
+    case Refusal::Duplicate:
+      return "site described twice";
+    case Refusal::UnknownBytes:
+      return "site holds neither its original nor a known alternative";
+    case Refusal::CallOutOfRange:
+      return "stub out of rel32 range";
+    case Refusal::WriteFailed:
+      return "write failed";
+  }
+  return "?";
+}
+
+bool condition_holds(std::uint16_t cond, const FeatureSet& features) {
+  if (cond == ALTPV_COND_ALWAYS) return true;
+  const bool has = features.has_bit(cond & ~ALTPV_COND_NOT);
+  return (cond & ALTPV_COND_NOT) != 0 ? !has : has;
+}
+
+Refusal validate_site(const SiteTable& table, std::size_t index) {
+  const SiteRecord& site = table.sites_begin[index];
+  if (site.len == 0) return Refusal::ZeroLength;
+  if (site.len > kMaxSiteLength) return Refusal::TooLong;
+  if (!in_range(site.site_address(), site.len, table.text_begin, table.text_end)) {
+    return Refusal::SiteOutOfText;
+  }
+  if (!in_range(site.orig_address(), site.len, addr(table.repl_begin), addr(table.repl_end))) {
+    return Refusal::ReplOutOfRange;
+  }
+  const std::uintptr_t alts = site.alts_address();
+  if (!in_range(alts, std::size_t{site.nalts} * sizeof(AltRecord), addr(table.alts_begin),
+                addr(table.alts_end)) ||
+      (alts - addr(table.alts_begin)) % alignof(AltRecord) != 0) {
+    return Refusal::AltsOutOfRange;
+  }
+  for (std::size_t i = 0; i < site.nalts; ++i) {
+    const Refusal r = validate_alt(table, site, *alt_at(site, i));
+    if (r != Refusal::None) return r;
+  }
+  return Refusal::None;
+}
+
+Decision plan_site(const SiteTable& table, std::size_t index, const FeatureSet& features,
+                   const Backend* backend) {
+  const SiteRecord& site = table.sites_begin[index];
+  Decision d;
+  d.index = index;
+  d.address = site.site_address();
+  d.op = site.op;
+  d.constant = site.constant;
+  d.has_constant = site.has_constant();
+  d.len = site.len;
+  d.refusal = validate_site(table, index);
+  if (d.refusal != Refusal::None) {
+    // Bytes outside the checked ranges are never read, not even for the report.
+    d.len = 0;
+    return d;
+  }
+  std::memcpy(d.old_bytes, reinterpret_cast<const void*>(d.address), site.len);
+
+  // Selection: first alternative whose condition holds and that can be
+  // rendered; the original if none.
+  const auto* orig = reinterpret_cast<const std::uint8_t*>(site.orig_address());
+  std::memcpy(d.new_bytes, orig, site.len);
+  for (std::size_t i = 0; i < site.nalts; ++i) {
+    const AltRecord& alt = *alt_at(site, i);
+    if (!condition_holds(alt.cond, features)) continue;
+    const Render r = render_alt(site, alt, backend, d.new_bytes);
+    if (r == Render::NoStub) continue;
+    if (r == Render::OutOfRange) {
+      d.refusal = Refusal::CallOutOfRange;
+      return d;
+    }
+    d.chosen = static_cast<int>(i);
+    d.cond = alt.cond;
+    d.kind = alt.kind;
+    break;
+  }
+
+  // Fail safe: only a site holding bytes we know may be rewritten.
+  bool known = std::memcmp(d.old_bytes, orig, site.len) == 0;
+  std::uint8_t candidate[kMaxSiteLength];
+  for (std::size_t i = 0; !known && i < site.nalts; ++i) {
+    known = render_alt(site, *alt_at(site, i), backend, candidate) == Render::Ok &&
+            std::memcmp(d.old_bytes, candidate, site.len) == 0;
+  }
+  if (!known) {
+    d.refusal = Refusal::UnknownBytes;
+    return d;
+  }
+  d.verdict = std::memcmp(d.old_bytes, d.new_bytes, site.len) == 0 ? Verdict::Unchanged
+                                                                     : Verdict::Patch;
+  return d;
+}
+
+}  // namespace altpv
