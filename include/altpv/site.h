@@ -76,11 +76,18 @@
           .short (cond); .byte ALTPV_KIND_BYTES, 8811b - 8810b; .popsection) \
   ALTPV_TRACK_MAX(8811b - 8810b)
 
-/* A call to the stub the active backend supplies for this site's op. */
-#define ALTPV_ALT_CALL(cond)                                            \
-  ALTPV_S(.pushsection altpv_alts, "a"; .long 0; .short (cond);          \
-          .byte ALTPV_CALL_KIND, ALTPV_CALL_LEN; .popsection)            \
-  ALTPV_TRACK_MAX(ALTPV_CALL_LEN)
+/* A call to the stub the active backend supplies for this site's op, after
+ * optional setup instructions (which must be position-independent), e.g. to
+ * load the native registers a constant-index site keeps inside itself. */
+#define ALTPV_ALT_CALL_AFTER(cond, ...)                                            \
+  ALTPV_S(.pushsection altpv_repl, "a"; 8810:)                                     \
+  ALTPV_INSN(__VA_ARGS__)                                                          \
+  ALTPV_S(8811:; .popsection; .pushsection altpv_alts, "a"; .long 8810b - .;       \
+          .short (cond); .byte ALTPV_CALL_KIND, 8811b - 8810b + ALTPV_CALL_LEN;   \
+          .popsection)                                                             \
+  ALTPV_TRACK_MAX(8811b - 8810b + ALTPV_CALL_LEN)
+
+#define ALTPV_ALT_CALL(cond) ALTPV_ALT_CALL_AFTER(cond, )
 
 /* Pads the current location by .Laltpv_max minus the bytes since label
  * `start`, with NOPs of at most 9 bytes (the Intel-recommended forms). */

@@ -27,10 +27,11 @@ inline std::uintptr_t resolve_offset(const std::int32_t& field) {
 
 // One alternative of a site (section altpv_alts, 8 bytes).
 struct AltRecord {
-  std::int32_t repl;   // -> replacement bytes in altpv_repl (Bytes only)
+  std::int32_t repl;   // -> replacement bytes, or a call's setup bytes, in altpv_repl
   std::uint16_t cond;  // feature bit, | ALTPV_COND_NOT, or ALTPV_COND_ALWAYS
   AltKind kind;
-  std::uint8_t len;  // bytes this alternative occupies in the site
+  std::uint8_t len;  // bytes this alternative occupies in the site (a call's
+                     // setup bytes are len minus the call's length)
 
   std::uintptr_t repl_address() const { return resolve_offset(repl); }
 };

@@ -21,14 +21,28 @@ const AltRecord* alt_at(const SiteRecord& site, std::size_t i) {
 constexpr std::uint8_t kLeaRspMinus128[] = {0x48, 0x8d, 0x64, 0x24, 0x80};
 constexpr std::uint8_t kCallRel32 = 0xe8;
 
-// Renders a call alternative at `site` into `out`: `[lea -128(%rsp),%rsp;]
-// call rel32` then NOP fill. False if the stub is out of rel32 reach.
+std::size_t call_length(AltKind kind) {
+  switch (kind) {
+    case AltKind::Call:
+      return ALTPV_CALL_LENGTH;
+    case AltKind::CallSkipRedZone:
+      return ALTPV_CALL_RZ_LENGTH;
+    case AltKind::Bytes:
+      break;
+  }
+  return 0;
+}
+
+// Renders a call alternative at `site` into `out`: its setup bytes (if any),
+// `[lea -128(%rsp),%rsp;] call rel32`, then NOP fill. False if the stub is
+// out of rel32 reach.
 bool render_call(const AltRecord& alt, std::uintptr_t site, std::size_t site_len,
                  const void* stub, std::uint8_t* out) {
-  std::size_t pos = 0;
+  std::size_t pos = alt.len - call_length(alt.kind);
+  std::memcpy(out, reinterpret_cast<const void*>(alt.repl_address()), pos);
   if (alt.kind == AltKind::CallSkipRedZone) {
-    std::memcpy(out, kLeaRspMinus128, sizeof kLeaRspMinus128);
-    pos = sizeof kLeaRspMinus128;
+    std::memcpy(out + pos, kLeaRspMinus128, sizeof kLeaRspMinus128);
+    pos += sizeof kLeaRspMinus128;
   }
   // rel32 counts from the end of the call instruction.
   const std::uintptr_t next = site + pos + 5;
@@ -59,33 +73,28 @@ Render render_alt(const SiteRecord& site, const AltRecord& alt, const Backend* b
                                                                     : Render::OutOfRange;
 }
 
-std::size_t call_length(AltKind kind) {
-  switch (kind) {
-    case AltKind::Call:
-      return ALTPV_CALL_LENGTH;
-    case AltKind::CallSkipRedZone:
-      return ALTPV_CALL_RZ_LENGTH;
-    case AltKind::Bytes:
-      break;
-  }
-  return 0;
-}
-
 Refusal validate_alt(const SiteTable& table, const SiteRecord& site, const AltRecord& alt) {
   if (alt.cond != ALTPV_COND_ALWAYS && (alt.cond & ~ALTPV_COND_NOT) >= ALTPV_FEATURE_COUNT) {
     return Refusal::BadCondition;
   }
   if (alt.len > site.len) return Refusal::AltLongerThanSite;
+  // Bytes alternatives are all replacement; call alternatives carry setup
+  // bytes (possibly none) before the synthesised call.
+  std::size_t repl_len = alt.len;
   switch (alt.kind) {
     case AltKind::Bytes:
-      return in_range(alt.repl_address(), alt.len, addr(table.repl_begin), addr(table.repl_end))
-                 ? Refusal::None
-                 : Refusal::ReplOutOfRange;
+      break;
     case AltKind::Call:
     case AltKind::CallSkipRedZone:
-      return alt.len == call_length(alt.kind) ? Refusal::None : Refusal::BadAltKind;
+      if (alt.len < call_length(alt.kind)) return Refusal::BadAltKind;
+      repl_len = alt.len - call_length(alt.kind);
+      break;
+    default:
+      return Refusal::BadAltKind;
   }
-  return Refusal::BadAltKind;
+  return in_range(alt.repl_address(), repl_len, addr(table.repl_begin), addr(table.repl_end))
+             ? Refusal::None
+             : Refusal::ReplOutOfRange;
 }
 
 }  // namespace
