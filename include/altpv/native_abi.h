@@ -61,13 +61,14 @@ static_assert(sizeof(NativeRegs) == 15 * 8);
   asm(ALTPV_STUB_HEAD(stub) "and $-16, %rsp\n mov %rbp, %rdi\n call " #handler "\n" \
       ALTPV_STUB_TAIL(stub, "ret"))
 
-// Hosted flavour. XRSTOR requires the XSAVE header's reserved bytes (512+8
-// to 512+63) to be zero, and the stack holds garbage, so they are cleared.
+// Hosted flavour. XSAVE leaves the header bits of components outside its mask
+// as they were, and XRSTOR faults on stray bits there, so the whole 64-byte
+// header (offset 512) is cleared first: the stack holds garbage.
 // Mask 0xe7: x87, SSE, AVX, opmask, ZMM_Hi256, Hi16_ZMM.
 #define ALTPV_NATIVE_STUB_RZ(stub, handler)                                       \
   asm(ALTPV_STUB_HEAD(stub)                                                       \
       "sub $" ALTPV_STUB_STR(ALTPV_STUB_XSAVE_AREA) ", %rsp\n and $-64, %rsp\n"                                        \
-      "xor %eax, %eax\n"                                                          \
+      "xor %eax, %eax\n mov %rax, 512(%rsp)\n"                                    \
       "mov %rax, 520(%rsp)\n mov %rax, 528(%rsp)\n mov %rax, 536(%rsp)\n"         \
       "mov %rax, 544(%rsp)\n mov %rax, 552(%rsp)\n mov %rax, 560(%rsp)\n"         \
       "mov %rax, 568(%rsp)\n"                                                     \

@@ -1,0 +1,49 @@
+// An MsrHandler for processes: a small bank of MSRs in memory with a log, so
+// the PV path of every MSR op can be exercised without ring 0.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "altpv/msr_backend.h"
+
+namespace altpv::testing {
+
+class FakeMsrBank final : public MsrHandler {
+ public:
+  struct Write {
+    std::uint32_t msr;
+    std::uint64_t value;
+    bool serialising;
+  };
+
+  // Only these MSRs exist; any other access is refused.
+  explicit FakeMsrBank(std::initializer_list<std::uint32_t> known) {
+    for (std::uint32_t msr : known) values_[msr] = 0;
+  }
+
+  bool write(std::uint32_t msr, std::uint64_t value, bool serialising) override {
+    auto it = values_.find(msr);
+    if (it == values_.end()) return false;
+    it->second = value;
+    log_.push_back({msr, value, serialising});
+    return true;
+  }
+
+  bool read(std::uint32_t msr, std::uint64_t* value) override {
+    auto it = values_.find(msr);
+    if (it == values_.end()) return false;
+    *value = it->second;
+    return true;
+  }
+
+  const std::vector<Write>& log() const { return log_; }
+  std::uint64_t value(std::uint32_t msr) const { return values_.at(msr); }
+
+ private:
+  std::map<std::uint32_t, std::uint64_t> values_;
+  std::vector<Write> log_;
+};
+
+}  // namespace altpv::testing
