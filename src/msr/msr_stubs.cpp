@@ -10,9 +10,13 @@ namespace {
 
 MsrHandler* g_handler = nullptr;
 
-std::uint32_t lo32(std::uint64_t v) { return static_cast<std::uint32_t>(v); }
+std::uint32_t lo32(std::uint64_t v) {
+  return static_cast<std::uint32_t>(v);
+}
 
-std::uint64_t edx_eax(const NativeRegs& r) { return lo32(r.rax) | std::uint64_t{lo32(r.rdx)} << 32; }
+std::uint64_t edx_eax(const NativeRegs& r) {
+  return lo32(r.rax) | std::uint64_t{lo32(r.rdx)} << 32;
+}
 
 // Replays a refused access natively, so that it faults exactly as the
 // unpatched site would have.
@@ -34,11 +38,15 @@ bool handler_read(std::uint32_t msr, std::uint64_t* value) {
   return g_handler != nullptr && g_handler->read(msr, value);
 }
 
-std::uint64_t status_bits(bool ok) { return ok ? 0 : lo32(static_cast<std::uint64_t>(kMsrFault)); }
+std::uint64_t status_bits(bool ok) {
+  return ok ? 0 : lo32(static_cast<std::uint64_t>(kMsrFault));
+}
 
 }  // namespace
 
-void set_msr_handler(MsrHandler* handler) { g_handler = handler; }
+void set_msr_handler(MsrHandler* handler) {
+  g_handler = handler;
+}
 
 }  // namespace altpv
 
@@ -81,8 +89,7 @@ void altpv_msr_handle_wrmsr_safe(NativeRegs* r) {
 }
 
 void altpv_msr_handle_wrmsr_ns_safe(NativeRegs* r) {
-  r->rax =
-      altpv::status_bits(altpv::handler_write(altpv::lo32(r->rcx), altpv::edx_eax(*r), false));
+  r->rax = altpv::status_bits(altpv::handler_write(altpv::lo32(r->rcx), altpv::edx_eax(*r), false));
 }
 
 void altpv_msr_handle_rdmsr_safe(NativeRegs* r) {

@@ -51,7 +51,9 @@ const altpv::MsrBackend::Specialised kSpecialised[] = {
     {ALTPV_OP_RDMSR64, 0x40000102, test_stub_read_testbed2},
 };
 
-bool is_msr_op(std::uint16_t op) { return op >= ALTPV_OP_WRMSR && op <= ALTPV_OP_RDMSR64_SAFE; }
+bool is_msr_op(std::uint16_t op) {
+  return op >= ALTPV_OP_WRMSR && op <= ALTPV_OP_RDMSR64_SAFE;
+}
 
 class Collect final : public altpv::DecisionObserver {
  public:
@@ -99,8 +101,8 @@ TEST_F(MsrPvProcess, EveryMsrSiteBecomesACallUnderPv) {
 
 TEST_F(MsrPvProcess, WritesAndReadsRoundTripThroughTheStubs) {
   patch(pv());
-  const std::uint64_t patterns[] = {0, 1, 0xffffffff, 0x100000000, 0xdeadbeefcafef00d,
-                                    ~std::uint64_t{0}};
+  const std::uint64_t patterns[] = {
+      0, 1, 0xffffffff, 0x100000000, 0xdeadbeefcafef00d, ~std::uint64_t{0}};
   for (std::uint64_t v : patterns) {
     altpv::wrmsr(0x40000100, v);
     EXPECT_EQ(altpv::rdmsr(0x40000100), v);

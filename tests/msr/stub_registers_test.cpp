@@ -18,7 +18,9 @@ extern "C" void call_with_regs(altpv::NativeRegs* regs, const void* stub);
 ALTPV_REGISTER_HARNESS_RZ(call_with_regs);
 
 // A stub whose handler also scribbles on r9, which no MSR op may write.
-extern "C" void broken_handler(altpv::NativeRegs* r) { r->r9 ^= 1; }
+extern "C" void broken_handler(altpv::NativeRegs* r) {
+  r->r9 ^= 1;
+}
 extern "C" const char broken_stub[];
 ALTPV_NATIVE_STUB(broken_stub, broken_handler);
 
@@ -33,13 +35,16 @@ enum Reg { Rax, Rbx, Rcx, Rdx, Rsi, Rdi, Rbp, R8, R9, R10, R11, R12, R13, R14, R
 constexpr const char* kNames[kRegs] = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "r8",
                                        "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
 
-std::uint64_t& slot(NativeRegs& r, int i) { return reinterpret_cast<std::uint64_t*>(&r)[i]; }
+std::uint64_t& slot(NativeRegs& r, int i) {
+  return reinterpret_cast<std::uint64_t*>(&r)[i];
+}
 
 // The registers that differ, except those in `outputs` (a bit per Reg).
 std::string changed(NativeRegs before, NativeRegs after, unsigned outputs) {
   std::string out;
   for (int i = 0; i < kRegs; ++i) {
-    if ((outputs >> i & 1) == 0 && slot(before, i) != slot(after, i)) out += kNames[i] + std::string(" ");
+    if ((outputs >> i & 1) == 0 && slot(before, i) != slot(after, i))
+      out += kNames[i] + std::string(" ");
   }
   return out;
 }
