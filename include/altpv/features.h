@@ -53,6 +53,14 @@ class FeatureSet {
 // Features of the CPU this code runs on, from CPUID (works in ring 0 and 3).
 FeatureSet detect_cpu_features();
 
+// The same decoding over another CPUID source: a hypervisor's published CPU
+// model (the testbed guest), or a table in a test.
+struct CpuidResult {
+  std::uint32_t eax, ebx, ecx, edx;
+};
+using CpuidFunction = CpuidResult (*)(std::uint32_t leaf, std::uint32_t subleaf);
+FeatureSet detect_cpu_features(CpuidFunction cpuid);
+
 // An override string, like Linux clearcpuid=: comma-separated "+name" (force
 // on) and "-name" (clear). "name" alone means "+name". Whitespace is ignored.
 struct OverrideResult {

@@ -75,21 +75,83 @@ inline constexpr int kMsrFault = -5;
 
 // A fault anywhere in the site just ended resumes at `code`, then after the
 // site. Labels 8802/8804 are the site's start and end (site.h).
-#define ALTPV_MSR_FIXUP(code)                                             \
-  ALTPV_S(.pushsection altpv_fixup, "ax"; 8850:)                           \
-  ALTPV_INSN(code) ALTPV_S(jmp 8804b; .popsection) ALTPV_EXTABLE(8802b, 8804b, 8850b)
+#define ALTPV_MSR_FIXUP(code)                     \
+  ALTPV_S(.pushsection altpv_fixup, "ax"; 8850 :) \
+  ALTPV_INSN(code) ALTPV_S(jmp 8804b;.popsection) ALTPV_EXTABLE(8802b, 8804b, 8850b)
+
+// The site bodies, one per op shape. Operands: %[msr] ("i", constant-index
+// sites) and %[err] ("i"(kMsrFault), _safe sites); registers as the stub
+// ABIs above. The functions below wrap them; tests run them directly with
+// every register loaded (testing/site_register_harness.h).
+#define ALTPV_MSR_WRMSR_SITE \
+  ALTPV_SITE_BEGIN ALTPV_ALT_CALL(ALTPV_FEATURE_PV) ALTPV_SITE_END(ALTPV_OP_WRMSR, "wrmsr")
+
+#define ALTPV_MSR_WRMSR_NS_SITE                                                                 \
+  ALTPV_SITE_BEGIN ALTPV_ALT_CALL(ALTPV_FEATURE_PV) ALTPV_ALT(ALTPV_FEATURE_WRMSRNS, "wrmsrns") \
+      ALTPV_SITE_END(ALTPV_OP_WRMSR_NS, ALTPV_CS_WRMSR)
+
+#define ALTPV_MSR_RDMSR_SITE \
+  ALTPV_SITE_BEGIN ALTPV_ALT_CALL(ALTPV_FEATURE_PV) ALTPV_SITE_END(ALTPV_OP_RDMSR, "rdmsr")
+
+#define ALTPV_MSR_WRMSR_SAFE_SITE                                   \
+  ALTPV_SITE_BEGIN ALTPV_ALT_CALL(ALTPV_FEATURE_PV) ALTPV_SITE_END( \
+      ALTPV_OP_WRMSR_SAFE, "wrmsr; xor %%eax, %%eax") ALTPV_MSR_FIXUP("mov %[err], %%eax")
+
+#define ALTPV_MSR_WRMSR_NS_SAFE_SITE                                                  \
+  ALTPV_SITE_BEGIN ALTPV_ALT_CALL(ALTPV_FEATURE_PV)                                   \
+      ALTPV_ALT(ALTPV_FEATURE_WRMSRNS, "wrmsrns; xor %%eax, %%eax")                   \
+          ALTPV_SITE_END(ALTPV_OP_WRMSR_NS_SAFE, ALTPV_CS_WRMSR "; xor %%eax, %%eax") \
+              ALTPV_MSR_FIXUP("mov %[err], %%eax")
+
+#define ALTPV_MSR_RDMSR_SAFE_SITE                                    \
+  ALTPV_SITE_BEGIN ALTPV_ALT_CALL(ALTPV_FEATURE_PV)                  \
+      ALTPV_SITE_END(ALTPV_OP_RDMSR_SAFE, "rdmsr; xor %%ecx, %%ecx") \
+          ALTPV_MSR_FIXUP("xor %%eax, %%eax; xor %%edx, %%edx; mov %[err], %%ecx")
+
+#define ALTPV_MSR_WRMSR_CONST_SITE                                               \
+  ALTPV_SITE_BEGIN ALTPV_ALT_CALL_AFTER(ALTPV_FEATURE_PV, ALTPV_MSR_WRITE_SETUP) \
+      ALTPV_SITE_END_CONST(ALTPV_OP_WRMSR, % c[msr], ALTPV_MSR_WRITE_SETUP "; wrmsr")
+
+#define ALTPV_MSR_WRMSR_NS_CONST_SITE                                            \
+  ALTPV_SITE_BEGIN ALTPV_ALT_CALL_AFTER(ALTPV_FEATURE_PV, ALTPV_MSR_WRITE_SETUP) \
+      ALTPV_ALT(ALTPV_FEATURE_MSR_IMM, ALTPV_WRMSRNS_IMM_RAX)                    \
+          ALTPV_ALT(ALTPV_FEATURE_WRMSRNS, ALTPV_MSR_WRITE_SETUP "; wrmsrns")    \
+              ALTPV_SITE_END_CONST(ALTPV_OP_WRMSR_NS, % c[msr],                  \
+                                   ALTPV_MSR_WRITE_SETUP "; " ALTPV_CS_WRMSR)
+
+#define ALTPV_MSR_RDMSR_CONST_SITE                                                \
+  ALTPV_SITE_BEGIN ALTPV_ALT_CALL_AFTER(ALTPV_FEATURE_PV, ALTPV_MSR_READ_SETUP)   \
+      ALTPV_ALT(ALTPV_FEATURE_MSR_IMM, ALTPV_RDMSR_IMM_RAX) ALTPV_SITE_END_CONST( \
+          ALTPV_OP_RDMSR64, % c[msr], ALTPV_MSR_READ_SETUP "; rdmsr; " ALTPV_MSR_READ_COMBINE)
+
+#define ALTPV_MSR_WRMSR_SAFE_CONST_SITE                                          \
+  ALTPV_SITE_BEGIN ALTPV_ALT_CALL_AFTER(ALTPV_FEATURE_PV, ALTPV_MSR_WRITE_SETUP) \
+      ALTPV_SITE_END_CONST(ALTPV_OP_WRMSR_SAFE, % c[msr],                        \
+                           ALTPV_MSR_WRITE_SETUP "; wrmsr; xor %%eax, %%eax")    \
+          ALTPV_MSR_FIXUP("mov %[err], %%eax")
+
+#define ALTPV_MSR_WRMSR_NS_SAFE_CONST_SITE                                                         \
+  ALTPV_SITE_BEGIN ALTPV_ALT_CALL_AFTER(ALTPV_FEATURE_PV, ALTPV_MSR_WRITE_SETUP)                   \
+      ALTPV_ALT(ALTPV_FEATURE_MSR_IMM, ALTPV_WRMSRNS_IMM_RAX "; xor %%eax, %%eax")                 \
+          ALTPV_ALT(ALTPV_FEATURE_WRMSRNS, ALTPV_MSR_WRITE_SETUP "; wrmsrns; xor %%eax, %%eax")    \
+              ALTPV_SITE_END_CONST(ALTPV_OP_WRMSR_NS_SAFE, % c[msr],                               \
+                                   ALTPV_MSR_WRITE_SETUP "; " ALTPV_CS_WRMSR "; xor %%eax, %%eax") \
+                  ALTPV_MSR_FIXUP("mov %[err], %%eax")
+
+#define ALTPV_MSR_RDMSR_SAFE_CONST_SITE                                                \
+  ALTPV_SITE_BEGIN ALTPV_ALT_CALL_AFTER(ALTPV_FEATURE_PV, ALTPV_MSR_READ_SETUP)        \
+      ALTPV_ALT(ALTPV_FEATURE_MSR_IMM, ALTPV_RDMSR_IMM_RAX "; xor %%ecx, %%ecx")       \
+          ALTPV_SITE_END_CONST(ALTPV_OP_RDMSR64_SAFE, % c[msr],                        \
+                               ALTPV_MSR_READ_SETUP "; rdmsr; " ALTPV_MSR_READ_COMBINE \
+                                                    "; xor %%ecx, %%ecx")              \
+              ALTPV_MSR_FIXUP("xor %%eax, %%eax; mov %[err], %%ecx")
 
 namespace altpv {
 
 // ---- Variable index -------------------------------------------------------
 
 [[gnu::always_inline]] inline void wrmsr(std::uint32_t msr, std::uint32_t lo, std::uint32_t hi) {
-  asm volatile(ALTPV_SITE_BEGIN
-               ALTPV_ALT_CALL(ALTPV_FEATURE_PV)
-               ALTPV_SITE_END(ALTPV_OP_WRMSR, "wrmsr")
-               :
-               : "c"(msr), "a"(lo), "d"(hi)
-               : "memory");
+  asm volatile(ALTPV_MSR_WRMSR_SITE : : "c"(msr), "a"(lo), "d"(hi) : "memory");
 }
 
 [[gnu::always_inline]] inline void wrmsr(std::uint32_t msr, std::uint64_t value) {
@@ -97,10 +159,7 @@ namespace altpv {
 }
 
 [[gnu::always_inline]] inline void wrmsr_ns(std::uint32_t msr, std::uint64_t value) {
-  asm volatile(ALTPV_SITE_BEGIN
-               ALTPV_ALT_CALL(ALTPV_FEATURE_PV)
-               ALTPV_ALT(ALTPV_FEATURE_WRMSRNS, "wrmsrns")
-               ALTPV_SITE_END(ALTPV_OP_WRMSR_NS, ALTPV_CS_WRMSR)
+  asm volatile(ALTPV_MSR_WRMSR_NS_SITE
                :
                : "c"(msr), "a"(static_cast<std::uint32_t>(value)),
                  "d"(static_cast<std::uint32_t>(value >> 32))
@@ -109,20 +168,13 @@ namespace altpv {
 
 [[gnu::always_inline]] inline std::uint64_t rdmsr(std::uint32_t msr) {
   std::uint32_t lo, hi;
-  asm volatile(ALTPV_SITE_BEGIN
-               ALTPV_ALT_CALL(ALTPV_FEATURE_PV)
-               ALTPV_SITE_END(ALTPV_OP_RDMSR, "rdmsr")
-               : "=a"(lo), "=d"(hi)
-               : "c"(msr));
+  asm volatile(ALTPV_MSR_RDMSR_SITE : "=a"(lo), "=d"(hi) : "c"(msr));
   return lo | std::uint64_t{hi} << 32;
 }
 
 [[gnu::always_inline]] inline int wrmsr_safe(std::uint32_t msr, std::uint64_t value) {
   std::uint32_t status = static_cast<std::uint32_t>(value);
-  asm volatile(ALTPV_SITE_BEGIN
-               ALTPV_ALT_CALL(ALTPV_FEATURE_PV)
-               ALTPV_SITE_END(ALTPV_OP_WRMSR_SAFE, "wrmsr; xor %%eax, %%eax")
-               ALTPV_MSR_FIXUP("mov %[err], %%eax")
+  asm volatile(ALTPV_MSR_WRMSR_SAFE_SITE
                : "+a"(status)
                : "c"(msr), "d"(static_cast<std::uint32_t>(value >> 32)), [err] "i"(kMsrFault)
                : "cc", "memory");
@@ -131,11 +183,7 @@ namespace altpv {
 
 [[gnu::always_inline]] inline int wrmsr_ns_safe(std::uint32_t msr, std::uint64_t value) {
   std::uint32_t status = static_cast<std::uint32_t>(value);
-  asm volatile(ALTPV_SITE_BEGIN
-               ALTPV_ALT_CALL(ALTPV_FEATURE_PV)
-               ALTPV_ALT(ALTPV_FEATURE_WRMSRNS, "wrmsrns; xor %%eax, %%eax")
-               ALTPV_SITE_END(ALTPV_OP_WRMSR_NS_SAFE, ALTPV_CS_WRMSR "; xor %%eax, %%eax")
-               ALTPV_MSR_FIXUP("mov %[err], %%eax")
+  asm volatile(ALTPV_MSR_WRMSR_NS_SAFE_SITE
                : "+a"(status)
                : "c"(msr), "d"(static_cast<std::uint32_t>(value >> 32)), [err] "i"(kMsrFault)
                : "cc", "memory");
@@ -144,10 +192,7 @@ namespace altpv {
 
 [[gnu::always_inline]] inline int rdmsr_safe(std::uint32_t msr, std::uint64_t* value) {
   std::uint32_t lo, hi, status = msr;
-  asm volatile(ALTPV_SITE_BEGIN
-               ALTPV_ALT_CALL(ALTPV_FEATURE_PV)
-               ALTPV_SITE_END(ALTPV_OP_RDMSR_SAFE, "rdmsr; xor %%ecx, %%ecx")
-               ALTPV_MSR_FIXUP("xor %%eax, %%eax; xor %%edx, %%edx; mov %[err], %%ecx")
+  asm volatile(ALTPV_MSR_RDMSR_SAFE_SITE
                : "=a"(lo), "=d"(hi), "+c"(status)
                : [err] "i"(kMsrFault)
                : "cc");
@@ -159,9 +204,7 @@ namespace altpv {
 
 template <std::uint32_t I>
 [[gnu::always_inline]] inline void wrmsr(Msr<I>, std::uint64_t value) {
-  asm volatile(ALTPV_SITE_BEGIN
-               ALTPV_ALT_CALL_AFTER(ALTPV_FEATURE_PV, ALTPV_MSR_WRITE_SETUP)
-               ALTPV_SITE_END_CONST(ALTPV_OP_WRMSR, %c[msr], ALTPV_MSR_WRITE_SETUP "; wrmsr")
+  asm volatile(ALTPV_MSR_WRMSR_CONST_SITE
                :
                : "a"(value), [msr] "i"(I)
                : "rcx", "rdx", "cc", "memory");
@@ -169,12 +212,7 @@ template <std::uint32_t I>
 
 template <std::uint32_t I>
 [[gnu::always_inline]] inline void wrmsr_ns(Msr<I>, std::uint64_t value) {
-  asm volatile(ALTPV_SITE_BEGIN
-               ALTPV_ALT_CALL_AFTER(ALTPV_FEATURE_PV, ALTPV_MSR_WRITE_SETUP)
-               ALTPV_ALT(ALTPV_FEATURE_MSR_IMM, ALTPV_WRMSRNS_IMM_RAX)
-               ALTPV_ALT(ALTPV_FEATURE_WRMSRNS, ALTPV_MSR_WRITE_SETUP "; wrmsrns")
-               ALTPV_SITE_END_CONST(ALTPV_OP_WRMSR_NS, %c[msr],
-                                    ALTPV_MSR_WRITE_SETUP "; " ALTPV_CS_WRMSR)
+  asm volatile(ALTPV_MSR_WRMSR_NS_CONST_SITE
                :
                : "a"(value), [msr] "i"(I)
                : "rcx", "rdx", "cc", "memory");
@@ -183,24 +221,13 @@ template <std::uint32_t I>
 template <std::uint32_t I>
 [[gnu::always_inline]] inline std::uint64_t rdmsr(Msr<I>) {
   std::uint64_t value;
-  asm volatile(ALTPV_SITE_BEGIN
-               ALTPV_ALT_CALL_AFTER(ALTPV_FEATURE_PV, ALTPV_MSR_READ_SETUP)
-               ALTPV_ALT(ALTPV_FEATURE_MSR_IMM, ALTPV_RDMSR_IMM_RAX)
-               ALTPV_SITE_END_CONST(ALTPV_OP_RDMSR64, %c[msr],
-                                    ALTPV_MSR_READ_SETUP "; rdmsr; " ALTPV_MSR_READ_COMBINE)
-               : "=a"(value)
-               : [msr] "i"(I)
-               : "rcx", "rdx", "cc");
+  asm volatile(ALTPV_MSR_RDMSR_CONST_SITE : "=a"(value) : [msr] "i"(I) : "rcx", "rdx", "cc");
   return value;
 }
 
 template <std::uint32_t I>
 [[gnu::always_inline]] inline int wrmsr_safe(Msr<I>, std::uint64_t value) {
-  asm volatile(ALTPV_SITE_BEGIN
-               ALTPV_ALT_CALL_AFTER(ALTPV_FEATURE_PV, ALTPV_MSR_WRITE_SETUP)
-               ALTPV_SITE_END_CONST(ALTPV_OP_WRMSR_SAFE, %c[msr],
-                                    ALTPV_MSR_WRITE_SETUP "; wrmsr; xor %%eax, %%eax")
-               ALTPV_MSR_FIXUP("mov %[err], %%eax")
+  asm volatile(ALTPV_MSR_WRMSR_SAFE_CONST_SITE
                : "+a"(value)
                : [msr] "i"(I), [err] "i"(kMsrFault)
                : "rcx", "rdx", "cc", "memory");
@@ -209,15 +236,7 @@ template <std::uint32_t I>
 
 template <std::uint32_t I>
 [[gnu::always_inline]] inline int wrmsr_ns_safe(Msr<I>, std::uint64_t value) {
-  asm volatile(ALTPV_SITE_BEGIN
-               ALTPV_ALT_CALL_AFTER(ALTPV_FEATURE_PV, ALTPV_MSR_WRITE_SETUP)
-               ALTPV_ALT(ALTPV_FEATURE_MSR_IMM, ALTPV_WRMSRNS_IMM_RAX "; xor %%eax, %%eax")
-               ALTPV_ALT(ALTPV_FEATURE_WRMSRNS,
-                         ALTPV_MSR_WRITE_SETUP "; wrmsrns; xor %%eax, %%eax")
-               ALTPV_SITE_END_CONST(ALTPV_OP_WRMSR_NS_SAFE, %c[msr],
-                                    ALTPV_MSR_WRITE_SETUP "; " ALTPV_CS_WRMSR
-                                                          "; xor %%eax, %%eax")
-               ALTPV_MSR_FIXUP("mov %[err], %%eax")
+  asm volatile(ALTPV_MSR_WRMSR_NS_SAFE_CONST_SITE
                : "+a"(value)
                : [msr] "i"(I), [err] "i"(kMsrFault)
                : "rcx", "rdx", "cc", "memory");
@@ -227,13 +246,7 @@ template <std::uint32_t I>
 template <std::uint32_t I>
 [[gnu::always_inline]] inline int rdmsr_safe(Msr<I>, std::uint64_t* value) {
   std::uint32_t status;
-  asm volatile(ALTPV_SITE_BEGIN
-               ALTPV_ALT_CALL_AFTER(ALTPV_FEATURE_PV, ALTPV_MSR_READ_SETUP)
-               ALTPV_ALT(ALTPV_FEATURE_MSR_IMM, ALTPV_RDMSR_IMM_RAX "; xor %%ecx, %%ecx")
-               ALTPV_SITE_END_CONST(ALTPV_OP_RDMSR64_SAFE, %c[msr],
-                                    ALTPV_MSR_READ_SETUP "; rdmsr; " ALTPV_MSR_READ_COMBINE
-                                                         "; xor %%ecx, %%ecx")
-               ALTPV_MSR_FIXUP("xor %%eax, %%eax; mov %[err], %%ecx")
+  asm volatile(ALTPV_MSR_RDMSR_SAFE_CONST_SITE
                : "=a"(*value), "=c"(status)
                : [msr] "i"(I), [err] "i"(kMsrFault)
                : "rdx", "cc");

@@ -44,8 +44,8 @@ class MsrBackend final : public Backend {
     const void* stub;
   };
 
-  explicit MsrBackend(std::span<const Specialised> specialised = {})
-      : specialised_(specialised) {}
+  MsrBackend() = default;
+  explicit MsrBackend(std::span<const Specialised> specialised) : specialised_(specialised) {}
 
   const void* stub(std::uint16_t op, std::uint32_t constant, bool has_constant,
                    AltKind kind) const override;

@@ -12,6 +12,9 @@ namespace altpv {
 // length written.
 std::size_t format_decision(const Decision& d, const char* where, char* buf, std::size_t size);
 
+// The name of an alternative kind: "bytes", "call", "call/rz".
+const char* alt_kind_name(AltKind kind);
+
 // Writes the name of condition `cond`: "wrmsrns", "!pv", "always".
 std::size_t format_condition(std::uint16_t cond, char* buf, std::size_t size);
 

@@ -13,6 +13,9 @@ class TextBuffer {
   TextBuffer(char* buf, std::size_t size) : buf_(buf), size_(size) { terminate(); }
 
   TextBuffer& str(std::string_view s);
+  // A NUL-terminated string (nullptr: nothing). Measuring it on the way
+  // avoids std::string_view's strlen, which freestanding code lacks.
+  TextBuffer& str(const char* s);
   TextBuffer& chr(char c);
   TextBuffer& dec(std::uint64_t v);
   TextBuffer& sdec(std::int64_t v);

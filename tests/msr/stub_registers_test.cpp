@@ -5,13 +5,13 @@
 // catches a corrupted register.
 #include <gtest/gtest.h>
 
-#include <random>
 #include <string>
 
 #include "altpv/msr.h"
 #include "altpv/msr_backend.h"
 #include "altpv/op_ids.h"
 #include "fake_msr_bank.h"
+#include "register_check.h"
 #include "register_harness.h"
 
 extern "C" void call_with_regs(altpv::NativeRegs* regs, const void* stub);
@@ -30,23 +30,11 @@ using altpv::NativeRegs;
 
 constexpr std::uint32_t kKnownMsr = 0x40000100;
 
-// Register slots by position in NativeRegs.
-enum Reg { Rax, Rbx, Rcx, Rdx, Rsi, Rdi, Rbp, R8, R9, R10, R11, R12, R13, R14, R15, kRegs };
-constexpr const char* kNames[kRegs] = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "r8",
-                                       "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
+using altpv::testing::Reg;
+using altpv::testing::reg_bit;
 
-std::uint64_t& slot(NativeRegs& r, int i) {
-  return reinterpret_cast<std::uint64_t*>(&r)[i];
-}
-
-// The registers that differ, except those in `outputs` (a bit per Reg).
-std::string changed(NativeRegs before, NativeRegs after, unsigned outputs) {
-  std::string out;
-  for (int i = 0; i < kRegs; ++i) {
-    if ((outputs >> i & 1) == 0 && slot(before, i) != slot(after, i))
-      out += kNames[i] + std::string(" ");
-  }
-  return out;
+std::string changed(const NativeRegs& before, const NativeRegs& after, unsigned allowed) {
+  return altpv::testing::changed_registers(before, after, allowed).text;
 }
 
 struct StubCase {
@@ -58,12 +46,12 @@ struct StubCase {
 const StubCase kCases[] = {
     {ALTPV_OP_WRMSR, 0, false},
     {ALTPV_OP_WRMSR_NS, 0, false},
-    {ALTPV_OP_RDMSR, 1u << Rax | 1u << Rdx, false},
-    {ALTPV_OP_RDMSR64, 1u << Rax | 1u << Rdx, false},
-    {ALTPV_OP_WRMSR_SAFE, 1u << Rax, true},
-    {ALTPV_OP_WRMSR_NS_SAFE, 1u << Rax, true},
-    {ALTPV_OP_RDMSR_SAFE, 1u << Rax | 1u << Rcx | 1u << Rdx, true},
-    {ALTPV_OP_RDMSR64_SAFE, 1u << Rax | 1u << Rcx | 1u << Rdx, true},
+    {ALTPV_OP_RDMSR, reg_bit(Reg::Rax) | reg_bit(Reg::Rdx), false},
+    {ALTPV_OP_RDMSR64, reg_bit(Reg::Rax) | reg_bit(Reg::Rdx), false},
+    {ALTPV_OP_WRMSR_SAFE, reg_bit(Reg::Rax), true},
+    {ALTPV_OP_WRMSR_NS_SAFE, reg_bit(Reg::Rax), true},
+    {ALTPV_OP_RDMSR_SAFE, reg_bit(Reg::Rax) | reg_bit(Reg::Rcx) | reg_bit(Reg::Rdx), true},
+    {ALTPV_OP_RDMSR64_SAFE, reg_bit(Reg::Rax) | reg_bit(Reg::Rcx) | reg_bit(Reg::Rdx), true},
 };
 
 class StubRegisters : public ::testing::TestWithParam<StubCase> {
@@ -71,15 +59,9 @@ class StubRegisters : public ::testing::TestWithParam<StubCase> {
   void SetUp() override { altpv::set_msr_handler(&bank_); }
   void TearDown() override { altpv::set_msr_handler(nullptr); }
 
-  NativeRegs random_regs() {
-    NativeRegs r;
-    for (int i = 0; i < kRegs; ++i) slot(r, i) = rng_();
-    return r;
-  }
-
   altpv::testing::FakeMsrBank bank_{kKnownMsr};
   altpv::MsrBackend backend_;
-  std::mt19937_64 rng_{0x5eed};
+  altpv::testing::XorShift64 rng_{0x5eed};
 };
 
 TEST_P(StubRegisters, OnlyDeclaredOutputsChange) {
@@ -87,7 +69,7 @@ TEST_P(StubRegisters, OnlyDeclaredOutputsChange) {
   const void* stub = backend_.stub(c.op, 0, false, altpv::AltKind::CallSkipRedZone);
   ASSERT_NE(stub, nullptr);
   for (int round = 0; round < 200; ++round) {
-    NativeRegs before = random_regs();
+    NativeRegs before = altpv::testing::random_regs(rng_);
     // Plain ops replay a refused access natively (a #GP in ring 3), so they
     // get an MSR the bank knows; _safe ops get random indices too.
     if (!c.safe || round % 2 == 0) before.rcx = kKnownMsr | (before.rcx & ~0xffffffffull);
@@ -101,7 +83,9 @@ INSTANTIATE_TEST_SUITE_P(AllMsrStubs, StubRegisters, ::testing::ValuesIn(kCases)
 
 TEST(StubRegisterCheck, CatchesABrokenStub) {
   NativeRegs before{};
-  for (int i = 0; i < kRegs; ++i) slot(before, i) = 0x1111111111111111ull * (i + 1);
+  for (unsigned i = 0; i < altpv::testing::kRegCount; ++i) {
+    altpv::testing::reg(before, i) = 0x1111111111111111ull * (i + 1);
+  }
   NativeRegs after = before;
   call_with_regs(&after, broken_stub);
   EXPECT_EQ(changed(before, after, 0), "r9 ");

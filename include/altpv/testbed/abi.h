@@ -97,4 +97,17 @@ enum PvFeature : std::uint32_t {
   kPvMsrHypercalls = 1u << 0,  // MsrRead/MsrWrite are available
 };
 
+// ---- CPU model mirror ------------------------------------------------------
+
+// Some KVMs (this machine's kvm_pvm) answer CPUID leaves 1 and 7 from the host
+// and ignore the table the VMM sets, so `--cpu +wrmsrns` cannot show there.
+// The VMM therefore also publishes the model it applies (and emulates) in
+// these leaves, under every personality. A testbed guest takes its features
+// from here when kCpuModelLeaf returns eax = kCpuModelMagic:
+//   kCpuModelLeaf      eax = kCpuModelMagic, ebx = CPUID.1:ECX, ecx = CPUID.1:EDX
+//   kCpuModelLeaf + 1  eax..edx = CPUID.(EAX=7,ECX=0)
+//   kCpuModelLeaf + 2  eax..edx = CPUID.(EAX=7,ECX=1)
+inline constexpr std::uint32_t kCpuModelLeaf = 0x40000100;
+inline constexpr std::uint32_t kCpuModelMagic = 0x6c646f4d;  // "Modl"
+
 }  // namespace altpv::testbed
