@@ -13,6 +13,8 @@
 #include "altpv/native_abi.h"
 
 // Stack while the registers are live: 0(%rsp) stub, 8(%rsp) regs pointer.
+// The formatter would split the %-codes and labels in this asm text.
+// clang-format off
 #define ALTPV_HARNESS_LOAD                                                            \
   "push %rbx\n push %rbp\n push %r12\n push %r13\n push %r14\n push %r15\n"           \
   "push %rdi\n push %rsi\n mov %rdi, %rax\n"                                          \
@@ -39,3 +41,4 @@
 #define ALTPV_REGISTER_HARNESS_PLAIN(name) ALTPV_HARNESS_DEFINE(name, "call *(%rsp)\n")
 #define ALTPV_REGISTER_HARNESS_RZ(name) \
   ALTPV_HARNESS_DEFINE(name, "lea -128(%rsp), %rsp\n call *128(%rsp)\n")
+// clang-format on

@@ -15,6 +15,8 @@
 #include "altpv/native_abi.h"
 
 #if ALTPV_CALL_KIND == ALTPV_KIND_CALL
+// The formatter would split the %-codes and labels in this asm text.
+// clang-format off
 #define ALTPV_HARNESS_ENTER_STACK ""
 #define ALTPV_HARNESS_LEAVE_STACK ""
 #else
@@ -46,3 +48,4 @@
                : [harness_frame] "m"(frame)__VA_OPT__(, ) __VA_ARGS__                              \
                : "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "r13", \
                  "r14", "r15", "cc", "memory")
+// clang-format on

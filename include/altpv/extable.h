@@ -8,6 +8,8 @@
 #include "altpv/site.h"
 
 // Declares that a fault in [start, end) resumes at `fixup` (asm labels).
+// The formatter would split the %-codes and labels in this asm text.
+// clang-format off
 #define ALTPV_EXTABLE(start, end, fixup)                                         \
   ALTPV_S(.pushsection altpv_extable, "a"; .balign 4; .long (start) - .;          \
           .long (fixup) - .; .long (end) - (start); .popsection)
@@ -25,3 +27,4 @@ static_assert(sizeof(ExtableEntry) == 12);
 std::uintptr_t find_fixup(const ExtableEntry* begin, const ExtableEntry* end, std::uintptr_t rip);
 
 }  // namespace altpv
+// clang-format on

@@ -79,6 +79,8 @@ inline constexpr int kMsrFault = -5;
   ALTPV_S(.pushsection altpv_fixup, "ax"; 8850 :) \
   ALTPV_INSN(code) ALTPV_S(jmp 8804b;.popsection) ALTPV_EXTABLE(8802b, 8804b, 8850b)
 
+// The formatter would split the %-codes in this asm text.
+// clang-format off
 // The site bodies, one per op shape. Operands: %[msr] ("i", constant-index
 // sites) and %[err] ("i"(kMsrFault), _safe sites); registers as the stub
 // ABIs above. The functions below wrap them; tests run them directly with
@@ -110,23 +112,23 @@ inline constexpr int kMsrFault = -5;
 
 #define ALTPV_MSR_WRMSR_CONST_SITE                                               \
   ALTPV_SITE_BEGIN ALTPV_ALT_CALL_AFTER(ALTPV_FEATURE_PV, ALTPV_MSR_WRITE_SETUP) \
-      ALTPV_SITE_END_CONST(ALTPV_OP_WRMSR, % c[msr], ALTPV_MSR_WRITE_SETUP "; wrmsr")
+      ALTPV_SITE_END_CONST(ALTPV_OP_WRMSR, %c[msr], ALTPV_MSR_WRITE_SETUP "; wrmsr")
 
 #define ALTPV_MSR_WRMSR_NS_CONST_SITE                                            \
   ALTPV_SITE_BEGIN ALTPV_ALT_CALL_AFTER(ALTPV_FEATURE_PV, ALTPV_MSR_WRITE_SETUP) \
       ALTPV_ALT(ALTPV_FEATURE_MSR_IMM, ALTPV_WRMSRNS_IMM_RAX)                    \
           ALTPV_ALT(ALTPV_FEATURE_WRMSRNS, ALTPV_MSR_WRITE_SETUP "; wrmsrns")    \
-              ALTPV_SITE_END_CONST(ALTPV_OP_WRMSR_NS, % c[msr],                  \
+              ALTPV_SITE_END_CONST(ALTPV_OP_WRMSR_NS, %c[msr],                  \
                                    ALTPV_MSR_WRITE_SETUP "; " ALTPV_CS_WRMSR)
 
 #define ALTPV_MSR_RDMSR_CONST_SITE                                                \
   ALTPV_SITE_BEGIN ALTPV_ALT_CALL_AFTER(ALTPV_FEATURE_PV, ALTPV_MSR_READ_SETUP)   \
       ALTPV_ALT(ALTPV_FEATURE_MSR_IMM, ALTPV_RDMSR_IMM_RAX) ALTPV_SITE_END_CONST( \
-          ALTPV_OP_RDMSR64, % c[msr], ALTPV_MSR_READ_SETUP "; rdmsr; " ALTPV_MSR_READ_COMBINE)
+          ALTPV_OP_RDMSR64, %c[msr], ALTPV_MSR_READ_SETUP "; rdmsr; " ALTPV_MSR_READ_COMBINE)
 
 #define ALTPV_MSR_WRMSR_SAFE_CONST_SITE                                          \
   ALTPV_SITE_BEGIN ALTPV_ALT_CALL_AFTER(ALTPV_FEATURE_PV, ALTPV_MSR_WRITE_SETUP) \
-      ALTPV_SITE_END_CONST(ALTPV_OP_WRMSR_SAFE, % c[msr],                        \
+      ALTPV_SITE_END_CONST(ALTPV_OP_WRMSR_SAFE, %c[msr],                        \
                            ALTPV_MSR_WRITE_SETUP "; wrmsr; xor %%eax, %%eax")    \
           ALTPV_MSR_FIXUP("mov %[err], %%eax")
 
@@ -134,17 +136,19 @@ inline constexpr int kMsrFault = -5;
   ALTPV_SITE_BEGIN ALTPV_ALT_CALL_AFTER(ALTPV_FEATURE_PV, ALTPV_MSR_WRITE_SETUP)                   \
       ALTPV_ALT(ALTPV_FEATURE_MSR_IMM, ALTPV_WRMSRNS_IMM_RAX "; xor %%eax, %%eax")                 \
           ALTPV_ALT(ALTPV_FEATURE_WRMSRNS, ALTPV_MSR_WRITE_SETUP "; wrmsrns; xor %%eax, %%eax")    \
-              ALTPV_SITE_END_CONST(ALTPV_OP_WRMSR_NS_SAFE, % c[msr],                               \
+              ALTPV_SITE_END_CONST(ALTPV_OP_WRMSR_NS_SAFE, %c[msr],                               \
                                    ALTPV_MSR_WRITE_SETUP "; " ALTPV_CS_WRMSR "; xor %%eax, %%eax") \
                   ALTPV_MSR_FIXUP("mov %[err], %%eax")
 
 #define ALTPV_MSR_RDMSR_SAFE_CONST_SITE                                                \
   ALTPV_SITE_BEGIN ALTPV_ALT_CALL_AFTER(ALTPV_FEATURE_PV, ALTPV_MSR_READ_SETUP)        \
       ALTPV_ALT(ALTPV_FEATURE_MSR_IMM, ALTPV_RDMSR_IMM_RAX "; xor %%ecx, %%ecx")       \
-          ALTPV_SITE_END_CONST(ALTPV_OP_RDMSR64_SAFE, % c[msr],                        \
+          ALTPV_SITE_END_CONST(ALTPV_OP_RDMSR64_SAFE, %c[msr],                        \
                                ALTPV_MSR_READ_SETUP "; rdmsr; " ALTPV_MSR_READ_COMBINE \
                                                     "; xor %%ecx, %%ecx")              \
               ALTPV_MSR_FIXUP("xor %%eax, %%eax; mov %[err], %%ecx")
+
+// clang-format on
 
 namespace altpv {
 

@@ -34,6 +34,8 @@ static_assert(sizeof(NativeRegs) == 15 * 8);
 
 // Bytes of stack reserved for the hosted flavour's XSAVE area: the standard
 // format up to and including AVX-512 state ends at 2688.
+// The formatter would split the %-codes and labels in this asm text.
+// clang-format off
 #define ALTPV_STUB_XSAVE_AREA 4096
 #define ALTPV_STUB_STR_(x) #x
 #define ALTPV_STUB_STR(x) ALTPV_STUB_STR_(x)
@@ -83,3 +85,4 @@ static_assert(sizeof(NativeRegs) == 15 * 8);
 #else
 #define ALTPV_NATIVE_STUB(stub, handler) ALTPV_NATIVE_STUB_RZ(stub, handler)
 #endif
+// clang-format on

@@ -20,19 +20,19 @@ enum class Verdict : std::uint8_t {
 
 enum class Refusal : std::uint8_t {
   None,
-  SiteOutOfText,       // site bytes not inside the text range
-  ZeroLength,          // site length 0
-  TooLong,             // site length above kMaxSiteLength
-  AltsOutOfRange,      // alternative records outside altpv_alts
-  ReplOutOfRange,      // replacement or original copy outside altpv_repl
-  AltLongerThanSite,   // an alternative does not fit in the site
-  BadAltKind,          // unknown kind, or a call of the wrong length
-  BadCondition,        // a condition naming no feature bit
-  Overlap,             // the site overlaps another site
-  Duplicate,           // another record describes the same site
-  UnknownBytes,        // the site holds neither its original nor an alternative
-  CallOutOfRange,      // the stub is beyond a rel32 displacement
-  WriteFailed,         // the writer could not store the bytes
+  SiteOutOfText,      // site bytes not inside the text range
+  ZeroLength,         // site length 0
+  TooLong,            // site length above kMaxSiteLength
+  AltsOutOfRange,     // alternative records outside altpv_alts
+  ReplOutOfRange,     // replacement or original copy outside altpv_repl
+  AltLongerThanSite,  // an alternative does not fit in the site
+  BadAltKind,         // unknown kind, or a call of the wrong length
+  BadCondition,       // a condition naming no feature bit
+  Overlap,            // the site overlaps another site
+  Duplicate,          // another record describes the same site
+  UnknownBytes,       // the site holds neither its original nor an alternative
+  CallOutOfRange,     // the stub is beyond a rel32 displacement
+  WriteFailed,        // the writer could not store the bytes
 };
 
 const char* verdict_name(Verdict v);
@@ -48,7 +48,7 @@ struct Decision {
   std::uint32_t constant = 0;
   bool has_constant = false;
   std::uint8_t len = 0;
-  int chosen = kOriginal;  // alternative index, or kOriginal
+  int chosen = kOriginal;                  // alternative index, or kOriginal
   std::uint16_t cond = ALTPV_COND_ALWAYS;  // condition of the chosen alternative
   AltKind kind = AltKind::Bytes;           // kind of the chosen alternative
   Verdict verdict = Verdict::Refused;

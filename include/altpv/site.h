@@ -41,6 +41,8 @@
  * hosted code is not, so its calls step over the 128-byte red zone. */
 #ifndef ALTPV_CALL_KIND
 #if defined(__STDC_HOSTED__) && __STDC_HOSTED__ == 0
+// The formatter would split the %-codes and labels in this asm text.
+// clang-format off
 #define ALTPV_CALL_KIND ALTPV_KIND_CALL
 #define ALTPV_CALL_LEN ALTPV_CALL_LENGTH
 #else
@@ -121,3 +123,4 @@
   ALTPV_SITE_END_FLAGS(op, constant, ALTPV_SITE_HAS_CONSTANT, __VA_ARGS__)
 
 #endif
+// clang-format on

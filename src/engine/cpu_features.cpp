@@ -4,33 +4,36 @@
 namespace altpv {
 namespace {
 
-struct CpuidRegs {
-  std::uint32_t eax, ebx, ecx, edx;
-};
-
-CpuidRegs cpuid(std::uint32_t leaf, std::uint32_t subleaf) {
-  CpuidRegs r;
-  asm volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+CpuidResult cpuid_instruction(std::uint32_t leaf, std::uint32_t subleaf) {
+  CpuidResult r;
+  asm volatile("cpuid"
+               : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
                : "a"(leaf), "c"(subleaf));
   return r;
 }
 
-bool bit(std::uint32_t reg, unsigned n) { return ((reg >> n) & 1) != 0; }
+bool bit(std::uint32_t reg, unsigned n) {
+  return ((reg >> n) & 1) != 0;
+}
 
 }  // namespace
 
 FeatureSet detect_cpu_features() {
+  return detect_cpu_features(cpuid_instruction);
+}
+
+FeatureSet detect_cpu_features(CpuidFunction cpuid) {
   FeatureSet set;
   const std::uint32_t max_leaf = cpuid(0, 0).eax;
   set.set(Feature::Hypervisor, bit(cpuid(1, 0).ecx, 31));
   if (max_leaf >= 7) {
-    const CpuidRegs l7 = cpuid(7, 0);
+    const CpuidResult l7 = cpuid(7, 0);
     set.set(Feature::Fsgsbase, bit(l7.ebx, 0));
     set.set(Feature::Rdpid, bit(l7.ecx, 22));
     set.set(Feature::Serialize, bit(l7.edx, 14));
     // Subleaf 1 exists only if leaf 7 reports it in eax.
     if (l7.eax >= 1) {
-      const CpuidRegs l71 = cpuid(7, 1);
+      const CpuidResult l71 = cpuid(7, 1);
       set.set(Feature::Wrmsrns, bit(l71.eax, 19));
       set.set(Feature::MsrImm, bit(l71.ecx, 5));
     }

@@ -5,21 +5,19 @@
 namespace altpv {
 namespace {
 
+// Names are string_views so their lengths are known at compile time: the
+// freestanding engine has no strlen.
 struct NamedFeature {
   unsigned bit;
-  const char* name;
+  std::string_view name;
   bool synthetic;
 };
 
 constexpr NamedFeature kFeatures[] = {
-    {ALTPV_FEATURE_WRMSRNS, "wrmsrns", false},
-    {ALTPV_FEATURE_MSR_IMM, "msr_imm", false},
-    {ALTPV_FEATURE_SERIALIZE, "serialize", false},
-    {ALTPV_FEATURE_RDPID, "rdpid", false},
-    {ALTPV_FEATURE_FSGSBASE, "fsgsbase", false},
-    {ALTPV_FEATURE_HYPERVISOR, "hypervisor", false},
-    {ALTPV_FEATURE_RDTSCP, "rdtscp", false},
-    {ALTPV_FEATURE_PV, "pv", true},
+    {ALTPV_FEATURE_WRMSRNS, "wrmsrns", false},     {ALTPV_FEATURE_MSR_IMM, "msr_imm", false},
+    {ALTPV_FEATURE_SERIALIZE, "serialize", false}, {ALTPV_FEATURE_RDPID, "rdpid", false},
+    {ALTPV_FEATURE_FSGSBASE, "fsgsbase", false},   {ALTPV_FEATURE_HYPERVISOR, "hypervisor", false},
+    {ALTPV_FEATURE_RDTSCP, "rdtscp", false},       {ALTPV_FEATURE_PV, "pv", true},
 };
 
 const NamedFeature* find_bit(unsigned bit) {
@@ -36,7 +34,9 @@ const NamedFeature* find_name(std::string_view name) {
   return nullptr;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n';
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -48,7 +48,7 @@ std::string_view trim(std::string_view s) {
 
 const char* feature_name(unsigned bit) {
   const NamedFeature* f = find_bit(bit);
-  return f != nullptr ? f->name : nullptr;
+  return f != nullptr ? f->name.data() : nullptr;
 }
 
 bool feature_is_synthetic(unsigned bit) {
@@ -60,9 +60,11 @@ OverrideResult apply_overrides(FeatureSet base, std::string_view overrides) {
   OverrideResult result;
   std::uint64_t bits = base.bits();
   while (!overrides.empty()) {
-    const std::size_t comma = overrides.find(',');
-    const std::string_view raw = overrides.substr(0, comma);
-    overrides = comma == std::string_view::npos ? std::string_view{} : overrides.substr(comma + 1);
+    // By hand: find() would need memchr, and substr() can throw.
+    std::size_t comma = 0;
+    while (comma < overrides.size() && overrides[comma] != ',') ++comma;
+    const std::string_view raw(overrides.data(), comma);
+    overrides.remove_prefix(comma < overrides.size() ? comma + 1 : comma);
 
     std::string_view item = trim(raw);
     if (item.empty()) continue;

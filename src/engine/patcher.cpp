@@ -56,8 +56,7 @@ void mark_conflicts(const SiteTable& table, std::span<std::uint32_t> a) {
 }  // namespace
 
 ApplyStats apply(const SiteTable& table, const FeatureSet& features, const Backend* backend,
-                 TextWriter& writer, std::span<std::uint32_t> scratch,
-                 DecisionObserver* observer) {
+                 TextWriter& writer, std::span<std::uint32_t> scratch, DecisionObserver* observer) {
   ApplyStats stats;
   stats.sites = table.size();
   if (scratch.size() < stats.sites || stats.sites > kIndexMask) {

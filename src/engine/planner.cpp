@@ -12,7 +12,9 @@ bool in_range(std::uintptr_t p, std::size_t len, std::uintptr_t begin, std::uint
   return p >= begin && p <= end && len <= end - p;
 }
 
-std::uintptr_t addr(const void* p) { return reinterpret_cast<std::uintptr_t>(p); }
+std::uintptr_t addr(const void* p) {
+  return reinterpret_cast<std::uintptr_t>(p);
+}
 
 const AltRecord* alt_at(const SiteRecord& site, std::size_t i) {
   return reinterpret_cast<const AltRecord*>(site.alts_address()) + i;
@@ -36,8 +38,8 @@ std::size_t call_length(AltKind kind) {
 // Renders a call alternative at `site` into `out`: its setup bytes (if any),
 // `[lea -128(%rsp),%rsp;] call rel32`, then NOP fill. False if the stub is
 // out of rel32 reach.
-bool render_call(const AltRecord& alt, std::uintptr_t site, std::size_t site_len,
-                 const void* stub, std::uint8_t* out) {
+bool render_call(const AltRecord& alt, std::uintptr_t site, std::size_t site_len, const void* stub,
+                 std::uint8_t* out) {
   std::size_t pos = alt.len - call_length(alt.kind);
   std::memcpy(out, reinterpret_cast<const void*>(alt.repl_address()), pos);
   if (alt.kind == AltKind::CallSkipRedZone) {
@@ -65,8 +67,8 @@ Render render_alt(const SiteRecord& site, const AltRecord& alt, const Backend* b
     fill_nops(out + alt.len, site.len - alt.len);
     return Render::Ok;
   }
-  const void* stub =
-      backend != nullptr ? backend->stub(site.op, site.constant, site.has_constant(), alt.kind)
+  const void* stub = backend != nullptr
+                         ? backend->stub(site.op, site.constant, site.has_constant(), alt.kind)
                          : nullptr;
   if (stub == nullptr) return Render::NoStub;
   return render_call(alt, site.site_address(), site.len, stub, out) ? Render::Ok
@@ -74,7 +76,9 @@ Render render_alt(const SiteRecord& site, const AltRecord& alt, const Backend* b
 }
 
 Refusal validate_alt(const SiteTable& table, const SiteRecord& site, const AltRecord& alt) {
-  if (alt.cond != ALTPV_COND_ALWAYS && (alt.cond & ~ALTPV_COND_NOT) >= ALTPV_FEATURE_COUNT) {
+  // An unnamed bit is as wrong as one out of range: no override can set it,
+  // so the table was built against features this engine does not know.
+  if (alt.cond != ALTPV_COND_ALWAYS && feature_name(alt.cond & ~ALTPV_COND_NOT) == nullptr) {
     return Refusal::BadCondition;
   }
   if (alt.len > site.len) return Refusal::AltLongerThanSite;
@@ -222,8 +226,8 @@ Decision plan_site(const SiteTable& table, std::size_t index, const FeatureSet& 
     d.refusal = Refusal::UnknownBytes;
     return d;
   }
-  d.verdict = std::memcmp(d.old_bytes, d.new_bytes, site.len) == 0 ? Verdict::Unchanged
-                                                                     : Verdict::Patch;
+  d.verdict =
+      std::memcmp(d.old_bytes, d.new_bytes, site.len) == 0 ? Verdict::Unchanged : Verdict::Patch;
   return d;
 }
 

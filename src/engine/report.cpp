@@ -20,7 +20,9 @@ void condition(TextBuffer& out, std::uint16_t cond) {
   }
 }
 
-const char* kind_name(AltKind kind) {
+}  // namespace
+
+const char* alt_kind_name(AltKind kind) {
   switch (kind) {
     case AltKind::Bytes:
       return "bytes";
@@ -31,8 +33,6 @@ const char* kind_name(AltKind kind) {
   }
   return "?";
 }
-
-}  // namespace
 
 std::size_t format_condition(std::uint16_t cond, char* buf, std::size_t size) {
   TextBuffer out(buf, size);
@@ -54,7 +54,7 @@ std::size_t format_decision(const Decision& d, const char* where, char* buf, std
   } else {
     out.str("alt ").dec(static_cast<std::uint64_t>(d.chosen)).str(" [");
     condition(out, d.cond);
-    out.str("] ").str(kind_name(d.kind));
+    out.str("] ").str(alt_kind_name(d.kind));
   }
   if (d.len != 0) {
     out.str(" | ").bytes(d.old_bytes, d.len);

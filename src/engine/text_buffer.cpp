@@ -18,6 +18,13 @@ TextBuffer& TextBuffer::str(std::string_view s) {
   return *this;
 }
 
+TextBuffer& TextBuffer::str(const char* s) {
+  if (s != nullptr) {
+    for (; *s != '\0'; ++s) chr(*s);
+  }
+  return *this;
+}
+
 TextBuffer& TextBuffer::dec(std::uint64_t v) {
   char digits[20];
   int n = 0;

@@ -49,7 +49,9 @@ int find_text(dl_phdr_info* info, std::size_t, void* data) {
   return 1;
 }
 
-bool is_cpuid_feature(unsigned bit) { return !feature_is_synthetic(bit); }
+bool is_cpuid_feature(unsigned bit) {
+  return !feature_is_synthetic(bit);
+}
 
 }  // namespace
 
@@ -117,8 +119,8 @@ StartupResult patch_process_at_startup(const Backend* backend) {
     return result;
   }
   ReportPrinter printer(stderr);
-  result.stats = patch_process(f.features, backend,
-                               std::getenv(kDebugEnv) != nullptr ? &printer : nullptr);
+  result.stats =
+      patch_process(f.features, backend, std::getenv(kDebugEnv) != nullptr ? &printer : nullptr);
   result.ok = !result.stats.table_rejected;
   return result;
 }

@@ -11,7 +11,9 @@
 namespace altpv::hosted {
 namespace {
 
-long membarrier(int cmd) { return syscall(SYS_membarrier, cmd, 0, 0); }
+long membarrier(int cmd) {
+  return syscall(SYS_membarrier, cmd, 0, 0);
+}
 
 }  // namespace
 
@@ -26,8 +28,7 @@ ProcessTextWriter::~ProcessTextWriter() {
   if (fd_ >= 0) close(fd_);
 }
 
-bool ProcessTextWriter::write(std::uintptr_t address, const std::uint8_t* bytes,
-                              std::size_t len) {
+bool ProcessTextWriter::write(std::uintptr_t address, const std::uint8_t* bytes, std::size_t len) {
   if (fd_ < 0) return false;
   const ssize_t n = pwrite(fd_, bytes, len, static_cast<off_t>(address));
   if (n == static_cast<ssize_t>(len)) return true;

@@ -35,7 +35,7 @@ int find_module(dl_phdr_info* info, std::size_t, void* data) {
     if (ph.p_type == PT_LOAD && m->probe >= start && m->probe < start + ph.p_memsz) {
       m->base = info->dlpi_addr;
       m->path = info->dlpi_name != nullptr && info->dlpi_name[0] != '\0' ? info->dlpi_name
-                                                                          : "/proc/self/exe";
+                                                                         : "/proc/self/exe";
       m->found = true;
       return 1;
     }
@@ -70,7 +70,8 @@ std::vector<Symbol> load_symbols(const std::string& path) {
   }
   if (elf != nullptr) elf_end(elf);
   close(fd);
-  std::sort(out.begin(), out.end(), [](const Symbol& a, const Symbol& b) { return a.start < b.start; });
+  std::sort(out.begin(), out.end(),
+            [](const Symbol& a, const Symbol& b) { return a.start < b.start; });
   return out;
 }
 

@@ -16,12 +16,12 @@ inline constexpr std::uint32_t kBootVersion = 1;
 inline constexpr std::uint32_t kMaxCmdline = 1024;
 
 struct BootInfo {
-  std::uint64_t magic;         // kBootMagic
-  std::uint32_t version;       // kBootVersion
-  std::uint32_t vcpu_count;    // vCPUs the VMM created (--vcpus)
-  std::uint64_t mem_size;      // bytes of guest RAM, identity mapped from 0
-  std::uint64_t cmdline_gpa;   // NUL-terminated guest command line
-  std::uint32_t cmdline_len;   // strlen of it
+  std::uint64_t magic;        // kBootMagic
+  std::uint32_t version;      // kBootVersion
+  std::uint32_t vcpu_count;   // vCPUs the VMM created (--vcpus)
+  std::uint64_t mem_size;     // bytes of guest RAM, identity mapped from 0
+  std::uint64_t cmdline_gpa;  // NUL-terminated guest command line
+  std::uint32_t cmdline_len;  // strlen of it
   std::uint32_t reserved;
 };
 
@@ -64,11 +64,11 @@ enum class HypercallError : std::int64_t {
 // Filled by MarkerEnd. Counts cover the instructions strictly between the
 // MarkerBegin and MarkerEnd hypercalls; the markers themselves are excluded.
 struct Counters {
-  std::uint64_t instructions;   // guest instructions, by single-step
-  std::uint64_t exits;          // VM exits other than single-step ones
-  std::uint64_t exits_io;       // of which port I/O (hypercalls, console)
-  std::uint64_t exits_msr;      // of which RDMSR/WRMSR traps
-  std::uint64_t exits_emulated; // of which instructions the VMM emulated
+  std::uint64_t instructions;    // guest instructions, by single-step
+  std::uint64_t exits;           // VM exits other than single-step ones
+  std::uint64_t exits_io;        // of which port I/O (hypercalls, console)
+  std::uint64_t exits_msr;       // of which RDMSR/WRMSR traps
+  std::uint64_t exits_emulated;  // of which instructions the VMM emulated
 };
 
 // The #UD path of CPU-model emulation. On hosts whose KVM reports an
