@@ -17,13 +17,14 @@
 
 namespace altpv {
 
+enum class MsrAccess : std::uint8_t { Done, Fault, Native };
+
 // What a paravirtualising environment implements. Called with the C ABI from
-// the stubs, never from a site directly. Return false to refuse the access
-// (as the hardware would with #GP).
+// the stubs, never from a site directly.
 class MsrHandler {
  public:
-  virtual bool write(std::uint32_t msr, std::uint64_t value, bool serialising) = 0;
-  virtual bool read(std::uint32_t msr, std::uint64_t* value) = 0;
+  virtual MsrAccess write(std::uint32_t msr, std::uint64_t value, bool serialising) = 0;
+  virtual MsrAccess read(std::uint32_t msr, std::uint64_t* value) = 0;
 
  protected:
   ~MsrHandler() = default;

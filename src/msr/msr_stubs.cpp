@@ -18,8 +18,12 @@ std::uint64_t edx_eax(const NativeRegs& r) {
   return lo32(r.rax) | std::uint64_t{lo32(r.rdx)} << 32;
 }
 
-// Replays a refused access natively, so that it faults exactly as the
-// unpatched site would have.
+std::uint64_t status_bits(bool ok) {
+  return ok ? 0 : lo32(static_cast<std::uint64_t>(kMsrFault));
+}
+
+// The native instructions, for Fault replays and Native pass-through. Raw
+// asm, not sites: a site here would be patched to call this very stub.
 void native_wrmsr(std::uint32_t msr, std::uint64_t value) {
   asm volatile("wrmsr" : : "c"(msr), "a"(lo32(value)), "d"(lo32(value >> 32)) : "memory");
 }
@@ -30,16 +34,82 @@ std::uint64_t native_rdmsr(std::uint32_t msr) {
   return lo | std::uint64_t{hi} << 32;
 }
 
-bool handler_write(std::uint32_t msr, std::uint64_t value, bool serialising) {
-  return g_handler != nullptr && g_handler->write(msr, value, serialising);
+// The _safe forms resume through the exception table like msr.h's sites.
+bool native_wrmsr_safe(std::uint32_t msr, std::uint64_t value) {
+  std::uint32_t status = lo32(value);
+  asm volatile(
+      "8860: wrmsr; xor %%eax, %%eax; 8861:\n" ALTPV_S(.pushsection altpv_fixup, "ax"; 8862
+                                                       :;
+                                                       mov % [err], % % eax; jmp 8861b;.popsection)
+          ALTPV_EXTABLE(8860b, 8861b, 8862b)
+      : "+a"(status)
+      : "c"(msr), "d"(lo32(value >> 32)), [err] "i"(kMsrFault)
+      : "cc", "memory");
+  return status == 0;
 }
 
-bool handler_read(std::uint32_t msr, std::uint64_t* value) {
-  return g_handler != nullptr && g_handler->read(msr, value);
+bool native_rdmsr_safe(std::uint32_t msr, std::uint64_t* value) {
+  std::uint32_t lo, hi, status = msr;
+  asm volatile(
+      "8860: rdmsr; xor %%ecx, %%ecx; 8861:\n" ALTPV_S(.pushsection altpv_fixup, "ax"; 8862
+                                                       :;
+                                                       xor % % eax, % % eax; xor % % edx, % % edx;
+                                                       mov % [err], % % ecx; jmp 8861b;.popsection)
+          ALTPV_EXTABLE(8860b, 8861b, 8862b)
+      : "=a"(lo), "=d"(hi), "+c"(status)
+      : [err] "i"(kMsrFault)
+      : "cc");
+  *value = lo | std::uint64_t{hi} << 32;
+  return status == 0;
 }
 
-std::uint64_t status_bits(bool ok) {
-  return ok ? 0 : lo32(static_cast<std::uint64_t>(kMsrFault));
+MsrAccess ask_write(std::uint32_t msr, std::uint64_t value, bool serialising) {
+  return g_handler != nullptr ? g_handler->write(msr, value, serialising) : MsrAccess::Native;
+}
+
+MsrAccess ask_read(std::uint32_t msr, std::uint64_t* value) {
+  return g_handler != nullptr ? g_handler->read(msr, value) : MsrAccess::Native;
+}
+
+void write(const NativeRegs& r, bool serialising) {
+  const std::uint32_t msr = lo32(r.rcx);
+  const std::uint64_t value = edx_eax(r);
+  if (ask_write(msr, value, serialising) != MsrAccess::Done) native_wrmsr(msr, value);
+}
+
+bool write_safe(const NativeRegs& r, bool serialising) {
+  const std::uint32_t msr = lo32(r.rcx);
+  const std::uint64_t value = edx_eax(r);
+  switch (ask_write(msr, value, serialising)) {
+    case MsrAccess::Done:
+      return true;
+    case MsrAccess::Fault:
+      return false;
+    case MsrAccess::Native:
+      break;
+  }
+  return native_wrmsr_safe(msr, value);
+}
+
+std::uint64_t read(const NativeRegs& r) {
+  const std::uint32_t msr = lo32(r.rcx);
+  std::uint64_t value = 0;
+  return ask_read(msr, &value) == MsrAccess::Done ? value : native_rdmsr(msr);
+}
+
+// The value, or 0 with false on a fault.
+bool read_safe(const NativeRegs& r, std::uint64_t* value) {
+  const std::uint32_t msr = lo32(r.rcx);
+  switch (ask_read(msr, value)) {
+    case MsrAccess::Done:
+      return true;
+    case MsrAccess::Fault:
+      *value = 0;
+      return false;
+    case MsrAccess::Native:
+      break;
+  }
+  return native_rdmsr_safe(msr, value);
 }
 
 }  // namespace
@@ -55,56 +125,47 @@ using altpv::NativeRegs;
 extern "C" {
 
 void altpv_msr_handle_wrmsr(NativeRegs* r) {
-  const auto msr = altpv::lo32(r->rcx);
-  const std::uint64_t value = altpv::edx_eax(*r);
-  if (!altpv::handler_write(msr, value, true)) altpv::native_wrmsr(msr, value);
+  altpv::write(*r, true);
 }
 
 void altpv_msr_handle_wrmsr_ns(NativeRegs* r) {
-  const auto msr = altpv::lo32(r->rcx);
-  const std::uint64_t value = altpv::edx_eax(*r);
-  if (!altpv::handler_write(msr, value, false)) altpv::native_wrmsr(msr, value);
+  altpv::write(*r, false);
 }
 
 // RDMSR: edx:eax with the upper halves of rax and rdx zeroed.
 void altpv_msr_handle_rdmsr(NativeRegs* r) {
-  const auto msr = altpv::lo32(r->rcx);
-  std::uint64_t value;
-  if (!altpv::handler_read(msr, &value)) value = altpv::native_rdmsr(msr);
+  const std::uint64_t value = altpv::read(*r);
   r->rax = altpv::lo32(value);
   r->rdx = value >> 32;
 }
 
 // The constant-index read sequence leaves the value in rax and hi << 32 in rdx.
 void altpv_msr_handle_rdmsr64(NativeRegs* r) {
-  const auto msr = altpv::lo32(r->rcx);
-  std::uint64_t value;
-  if (!altpv::handler_read(msr, &value)) value = altpv::native_rdmsr(msr);
+  const std::uint64_t value = altpv::read(*r);
   r->rax = value;
   r->rdx = value >> 32 << 32;
 }
 
 void altpv_msr_handle_wrmsr_safe(NativeRegs* r) {
-  r->rax = altpv::status_bits(altpv::handler_write(altpv::lo32(r->rcx), altpv::edx_eax(*r), true));
+  r->rax = altpv::status_bits(altpv::write_safe(*r, true));
 }
 
 void altpv_msr_handle_wrmsr_ns_safe(NativeRegs* r) {
-  r->rax = altpv::status_bits(altpv::handler_write(altpv::lo32(r->rcx), altpv::edx_eax(*r), false));
+  r->rax = altpv::status_bits(altpv::write_safe(*r, false));
 }
 
 void altpv_msr_handle_rdmsr_safe(NativeRegs* r) {
-  std::uint64_t value = 0;
-  const bool ok = altpv::handler_read(altpv::lo32(r->rcx), &value);
-  if (!ok) value = 0;
+  std::uint64_t value;
+  const bool ok = altpv::read_safe(*r, &value);
   r->rax = altpv::lo32(value);
   r->rdx = value >> 32;
   r->rcx = altpv::status_bits(ok);
 }
 
 void altpv_msr_handle_rdmsr64_safe(NativeRegs* r) {
-  std::uint64_t value = 0;
-  const bool ok = altpv::handler_read(altpv::lo32(r->rcx), &value);
-  r->rax = ok ? value : 0;
+  std::uint64_t value;
+  const bool ok = altpv::read_safe(*r, &value);
+  r->rax = value;
   if (ok) r->rdx = value >> 32 << 32;
   r->rcx = altpv::status_bits(ok);
 }

@@ -23,19 +23,19 @@ class FakeMsrBank final : public MsrHandler {
     for (std::uint32_t msr : known) values_[msr] = 0;
   }
 
-  bool write(std::uint32_t msr, std::uint64_t value, bool serialising) override {
+  MsrAccess write(std::uint32_t msr, std::uint64_t value, bool serialising) override {
     auto it = values_.find(msr);
-    if (it == values_.end()) return false;
+    if (it == values_.end()) return MsrAccess::Fault;
     it->second = value;
     log_.push_back({msr, value, serialising});
-    return true;
+    return MsrAccess::Done;
   }
 
-  bool read(std::uint32_t msr, std::uint64_t* value) override {
+  MsrAccess read(std::uint32_t msr, std::uint64_t* value) override {
     auto it = values_.find(msr);
-    if (it == values_.end()) return false;
+    if (it == values_.end()) return MsrAccess::Fault;
     *value = it->second;
-    return true;
+    return MsrAccess::Done;
   }
 
   const std::vector<Write>& log() const { return log_; }
