@@ -38,10 +38,9 @@ std::uint64_t native_rdmsr(std::uint32_t msr) {
 bool native_wrmsr_safe(std::uint32_t msr, std::uint64_t value) {
   std::uint32_t status = lo32(value);
   asm volatile(
-      "8860: wrmsr; xor %%eax, %%eax; 8861:\n" ALTPV_S(.pushsection altpv_fixup, "ax"; 8862
-                                                       :;
-                                                       mov % [err], % % eax; jmp 8861b;.popsection)
-          ALTPV_EXTABLE(8860b, 8861b, 8862b)
+      "8860: wrmsr; xor %%eax, %%eax; 8861:\n"
+      ".pushsection altpv_fixup, \"ax\"\n 8862: mov %[err], %%eax; jmp 8861b\n "
+      ".popsection\n" ALTPV_EXTABLE(8860b, 8861b, 8862b)
       : "+a"(status)
       : "c"(msr), "d"(lo32(value >> 32)), [err] "i"(kMsrFault)
       : "cc", "memory");
@@ -51,11 +50,9 @@ bool native_wrmsr_safe(std::uint32_t msr, std::uint64_t value) {
 bool native_rdmsr_safe(std::uint32_t msr, std::uint64_t* value) {
   std::uint32_t lo, hi, status = msr;
   asm volatile(
-      "8860: rdmsr; xor %%ecx, %%ecx; 8861:\n" ALTPV_S(.pushsection altpv_fixup, "ax"; 8862
-                                                       :;
-                                                       xor % % eax, % % eax; xor % % edx, % % edx;
-                                                       mov % [err], % % ecx; jmp 8861b;.popsection)
-          ALTPV_EXTABLE(8860b, 8861b, 8862b)
+      "8860: rdmsr; xor %%ecx, %%ecx; 8861:\n"
+      ".pushsection altpv_fixup, \"ax\"\n 8862: xor %%eax, %%eax; xor %%edx, %%edx\n"
+      " mov %[err], %%ecx; jmp 8861b\n .popsection\n" ALTPV_EXTABLE(8860b, 8861b, 8862b)
       : "=a"(lo), "=d"(hi), "+c"(status)
       : [err] "i"(kMsrFault)
       : "cc");
