@@ -10,7 +10,12 @@ add_compile_options(${ALTPV_CLANG_AS_FLAG})
 
 # Freestanding code (the engine for kernels, the testbed guest): no libc, no
 # exceptions, no RTTI, no red zone, no vector registers, no stack protector.
+# Clang's -mgeneral-regs-only also removes x87, and then rejects the long
+# double overloads in libstdc++'s headers; no SSE and no MMX is what matters.
+set(ALTPV_NO_VECTOR_FLAGS
+    $<$<CXX_COMPILER_ID:Clang>:-mno-sse> $<$<CXX_COMPILER_ID:Clang>:-mno-mmx>
+    $<$<NOT:$<CXX_COMPILER_ID:Clang>>:-mgeneral-regs-only>)
 set(ALTPV_FREESTANDING_FLAGS
     -ffreestanding -fno-exceptions -fno-rtti -fno-asynchronous-unwind-tables
-    -mno-red-zone -mgeneral-regs-only -fno-stack-protector
+    -mno-red-zone ${ALTPV_NO_VECTOR_FLAGS} -fno-stack-protector
     -fno-threadsafe-statics -fpie)

@@ -45,8 +45,9 @@ class MsrBackend final : public Backend {
     const void* stub;
   };
 
-  MsrBackend() = default;
-  explicit MsrBackend(std::span<const Specialised> specialised) : specialised_(specialised) {}
+  constexpr MsrBackend() = default;
+  constexpr explicit MsrBackend(std::span<const Specialised> specialised)
+      : specialised_(specialised) {}
 
   const void* stub(std::uint16_t op, std::uint32_t constant, bool has_constant,
                    AltKind kind) const override;

@@ -13,7 +13,7 @@
 
 namespace altpv {
 
-// Receives every decision, in table order, after it was carried out.
+// Receives every decision, in address order, after it was carried out.
 class DecisionObserver {
  public:
   virtual void on_decision(const Decision& decision) = 0;

@@ -1,0 +1,124 @@
+#include "report.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+namespace altpv::bench {
+namespace {
+
+constexpr const char* kReference = "inline_asm";
+
+struct DispatchRow {
+  const char* op;
+  const char* strategy;
+  const char* description;
+  double ns;
+  double tsc_cycles;
+  std::optional<double> ratio;  // empty when the reference did not run
+};
+
+struct PatchRow {
+  const char* mode;
+  std::size_t sites;
+  double ms;
+  double sites_per_second;
+};
+
+std::optional<double> reference_ns(const RunDescription& run, const TimingCollector& timings,
+                                   const char* op) {
+  for (const DispatchCase& c : run.dispatch) {
+    if (std::string_view(c.op) == op && std::string_view(c.strategy->name) == kReference) {
+      return timings.ns_per_iteration(c.name);
+    }
+  }
+  return std::nullopt;
+}
+
+// Only the benchmarks that ran (the filter may have left some out).
+std::vector<DispatchRow> dispatch_rows(const RunDescription& run, const TimingCollector& timings) {
+  std::vector<DispatchRow> rows;
+  for (const DispatchCase& c : run.dispatch) {
+    const std::optional<double> ns = timings.ns_per_iteration(c.name);
+    if (!ns) continue;
+    const std::optional<double> ref = reference_ns(run, timings, c.op);
+    rows.push_back(DispatchRow{c.op, c.strategy->name, c.strategy->description, *ns,
+                               *ns * run.machine.tsc_ghz,
+                               ref ? std::optional<double>(*ns / *ref) : std::nullopt});
+  }
+  return rows;
+}
+
+std::vector<PatchRow> patch_rows(const RunDescription& run, const TimingCollector& timings) {
+  std::vector<PatchRow> rows;
+  for (const PatchCase& c : run.patch) {
+    const std::optional<double> ns = timings.ns_per_iteration(c.name);
+    if (!ns) continue;
+    rows.push_back(PatchRow{c.mode, c.sites, *ns / 1e6, static_cast<double>(c.sites) / *ns * 1e9});
+  }
+  return rows;
+}
+
+}  // namespace
+
+void print_summary(std::FILE* out, const RunDescription& run, const TimingCollector& timings) {
+  const std::vector<DispatchRow> dispatch = dispatch_rows(run, timings);
+  const std::vector<PatchRow> patch = patch_rows(run, timings);
+  if (dispatch.empty() && patch.empty()) return;  // filtered out, or only listed
+  std::fprintf(out, "\naltpv-bench summary on %s (TSC %.3f GHz), CPU time per call\n",
+               run.machine.cpu.c_str(), run.machine.tsc_ghz);
+  for (const SkippedOp& s : run.skipped) {
+    std::fprintf(out, "SKIPPED op %s: %s\n", s.op, s.reason.c_str());
+  }
+  if (!dispatch.empty()) {
+    std::fprintf(out, "\n%-9s %-18s %9s %10s %9s  %s\n", "op", "strategy", "ns/call", "TSC cyc",
+                 "x asm", "what");
+  }
+  for (const DispatchRow& r : dispatch) {
+    std::fprintf(out, "%-9s %-18s %9.2f %10.1f %9.2f  %s\n", r.op, r.strategy, r.ns, r.tsc_cycles,
+                 r.ratio.value_or(0), r.description);
+  }
+  if (!patch.empty()) {
+    std::fprintf(out, "\n%-14s %8s %12s %14s\n", "patch", "sites", "ms/batch", "sites/s");
+  }
+  for (const PatchRow& r : patch) {
+    std::fprintf(out, "%-14s %8zu %12.3f %14.0f\n", r.mode, r.sites, r.ms, r.sites_per_second);
+  }
+}
+
+bool write_json(const std::string& path, const RunDescription& run, const TimingCollector& timings,
+                std::FILE* err) {
+  using nlohmann::json;
+  json doc;
+  doc["schema"] = "altpv-bench/1";
+  doc["machine"] = {{"cpu", run.machine.cpu}, {"tsc_ghz", run.machine.tsc_ghz}};
+  doc["reference"] = kReference;
+  doc["dispatch"] = json::array();
+  for (const DispatchRow& r : dispatch_rows(run, timings)) {
+    // Every strategy's result was checked against the kernel before timing
+    // (result_checks.h); a failed check ends the run before any JSON.
+    doc["dispatch"].push_back({{"op", r.op},
+                               {"strategy", r.strategy},
+                               {"ns_per_call", r.ns},
+                               {"tsc_cycles_per_call", r.tsc_cycles},
+                               {"ratio", r.ratio ? json(*r.ratio) : json(nullptr)},
+                               {"verified", true}});
+  }
+  doc["skipped_ops"] = json::array();
+  for (const SkippedOp& s : run.skipped)
+    doc["skipped_ops"].push_back({{"op", s.op}, {"reason", s.reason}});
+  doc["patch"] = json::array();
+  for (const PatchRow& r : patch_rows(run, timings)) {
+    doc["patch"].push_back({{"mode", r.mode},
+                            {"sites", r.sites},
+                            {"ms_per_batch", r.ms},
+                            {"sites_per_second", r.sites_per_second}});
+  }
+  std::ofstream file(path);
+  file << doc.dump(2) << '\n';
+  if (file.good()) return true;
+  std::fprintf(err, "altpv-bench: cannot write %s\n", path.c_str());
+  return false;
+}
+
+}  // namespace altpv::bench

@@ -1,0 +1,148 @@
+// A -nostdlib, static program that patches its own sites the way a kernel
+// does at boot (text is writable: linked with -N) and runs them. It exits 0
+// only if every plan, write and result is as expected.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "altpv/op_ids.h"
+#include "altpv/patcher.h"
+#include "altpv/report.h"
+#include "altpv/site.h"
+#include "altpv/text_buffer.h"
+
+extern "C" {
+// Defined by the linker (orphan sections named like C identifiers, and the
+// default script's text bounds).
+extern const altpv::SiteRecord __start_altpv_sites[];
+extern const altpv::SiteRecord __stop_altpv_sites[];
+extern const altpv::AltRecord __start_altpv_alts[];
+extern const altpv::AltRecord __stop_altpv_alts[];
+extern const std::uint8_t __start_altpv_repl[];
+extern const std::uint8_t __stop_altpv_repl[];
+extern const char __executable_start[];
+extern const char etext[];
+
+int freestanding_main();
+void freestanding_stub();
+}
+
+#define OP_TEST (ALTPV_OP_USER_BASE + 7)
+
+// Entry: no C runtime. The exit status is freestanding_main()'s result.
+// The stub is the freestanding call shape: plain `call`, plain `ret`.
+asm(R"(
+  .text
+  .globl _start
+_start:
+  xor %ebp, %ebp
+  and $-16, %rsp
+  call freestanding_main
+  mov %eax, %edi
+  mov $60, %eax
+  syscall
+  ud2
+
+  .globl freestanding_stub
+freestanding_stub:
+  mov $3, %eax
+  ret
+)");
+
+namespace {
+
+void write_stderr(const char* s, std::size_t n) {
+  long ret;
+  asm volatile("syscall" : "=a"(ret) : "a"(1), "D"(2), "S"(s), "d"(n) : "rcx", "r11", "memory");
+}
+
+void say(const char* s, std::size_t n) {
+  write_stderr(s, n);
+  write_stderr("\n", 1);
+}
+
+[[gnu::noinline]] unsigned site_value() {
+  unsigned v;
+  // clang-format off
+  asm volatile(ALTPV_SITE_BEGIN
+               ALTPV_ALT_CALL(ALTPV_FEATURE_PV)
+               ALTPV_ALT(ALTPV_FEATURE_SERIALIZE, "mov $2, %%eax")
+               ALTPV_SITE_END(OP_TEST, "mov $1, %%eax")
+               : "=a"(v)
+               :
+               : "cc", "memory");
+  // clang-format on
+  return v;
+}
+
+class StubBackend final : public altpv::Backend {
+ public:
+  const void* stub(std::uint16_t op, std::uint32_t, bool, altpv::AltKind kind) const override {
+    if (op != OP_TEST || kind != altpv::AltKind::Call) return nullptr;
+    return reinterpret_cast<const void*>(&freestanding_stub);
+  }
+  const char* name() const override { return "freestanding"; }
+};
+
+// Prints every decision: the report works without a C library too.
+class Printer final : public altpv::DecisionObserver {
+ public:
+  void on_decision(const altpv::Decision& d) override {
+    char line[256];
+    say(line, altpv::format_decision(d, nullptr, line, sizeof line));
+  }
+};
+
+}  // namespace
+
+int freestanding_main() {
+  altpv::SiteTable table;
+  table.sites_begin = __start_altpv_sites;
+  table.sites_end = __stop_altpv_sites;
+  table.alts_begin = __start_altpv_alts;
+  table.alts_end = __stop_altpv_alts;
+  table.repl_begin = __start_altpv_repl;
+  table.repl_end = __stop_altpv_repl;
+  table.text_begin = reinterpret_cast<std::uintptr_t>(__executable_start);
+  table.text_end = reinterpret_cast<std::uintptr_t>(etext);
+
+  std::uint32_t scratch[4];
+  altpv::BootTextWriter writer;
+  const StubBackend backend;
+  Printer printer;
+  int failures = 0;
+  char buf[128];
+
+  if (table.size() != 1 || site_value() != 1) ++failures;
+  if (!altpv::apply(table, {}, &backend, writer, std::span(scratch, 0)).table_rejected) ++failures;
+
+  using altpv::Feature;
+  const struct {
+    altpv::FeatureSet features;
+    unsigned expected;
+  } steps[] = {
+      {altpv::FeatureSet{}.set(Feature::Pv), 3},
+      {altpv::FeatureSet{}.set(Feature::Serialize), 2},
+      {altpv::FeatureSet{}.set(Feature::Pv).set(Feature::Serialize), 3},
+      {altpv::FeatureSet{}, 1},
+  };
+  for (const auto& step : steps) {
+    const altpv::ApplyStats stats =
+        altpv::apply(table, step.features, &backend, writer, scratch, &printer);
+    const unsigned got = site_value();
+    const bool ok = !stats.table_rejected && stats.refused == 0 && got == step.expected;
+    altpv::TextBuffer line(buf, sizeof buf);
+    line.str(ok ? "ok: " : "FAIL: ");
+    char names[64];
+    altpv::format_features(step.features, names, sizeof names);
+    line.str("features [")
+        .str(names)
+        .str("] site returned ")
+        .dec(got)
+        .str(", expected ")
+        .dec(step.expected);
+    say(buf, line.length());
+    if (!ok) ++failures;
+  }
+  return failures;
+}

@@ -1,0 +1,24 @@
+// An independent x86-64 decoder (Zydis) for checking the bytes the engine
+// and the assembler produce.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace altpv::testing {
+
+struct DecodedInsn {
+  std::string mnemonic;  // lower case, as Zydis names it: "nop", "jmp", "int3"
+  std::size_t length = 0;
+  // Where a relative branch goes, for an instruction at `address`.
+  std::optional<std::uint64_t> branch_target;
+};
+
+// Decodes the one instruction at p (at most `len` bytes), as if it were at
+// `address`; nullopt if the bytes are not a valid instruction.
+std::optional<DecodedInsn> decode_insn(const std::uint8_t* p, std::size_t len,
+                                       std::uint64_t address = 0);
+
+}  // namespace altpv::testing

@@ -1,0 +1,17 @@
+// ArchMsrs backed by a map, standing in for a vCPU in unit tests.
+#pragma once
+
+#include <map>
+
+#include "msr_bank.h"
+
+namespace altpv::vmm {
+
+class FakeArchMsrs final : public ArchMsrs {
+ public:
+  std::uint64_t Get(std::uint32_t msr) override { return values[msr]; }
+  void Set(std::uint32_t msr, std::uint64_t value) override { values[msr] = value; }
+  std::map<std::uint32_t, std::uint64_t> values;
+};
+
+}  // namespace altpv::vmm

@@ -1,0 +1,5 @@
+/* Never exits: only --timeout ends it. */
+.text
+.globl _start
+_start:
+  jmp _start

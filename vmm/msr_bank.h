@@ -1,0 +1,67 @@
+// The MSRs the VMM emulates in user space, their architectural checks, and
+// the write log. Shared by all vCPUs; every access is serialised here.
+//
+//   0x40000100..0x40000107  synthetic: plain 64-bit storage, VM-wide, reset 0
+//   0x277  IA32_PAT             per vCPU; #GP unless every byte is 0,1,4,5,6,7
+//   0xC0000102 KERNEL_GS_BASE   per vCPU; #GP unless canonical (48-bit)
+//   0xC0000103 IA32_TSC_AUX     per vCPU; #GP if bits 63:32 are set
+//
+// The architectural ones live in the vCPU itself (ArchMsrs): the bank checks
+// and logs, then writes through, so SWAPGS/RDTSCP/RDPID see the value.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <span>
+
+#include "msr_log.h"
+
+namespace altpv::vmm {
+
+inline constexpr std::uint32_t kMsrSyntheticBase = 0x40000100;
+inline constexpr std::uint32_t kMsrSyntheticCount = 8;
+inline constexpr std::uint32_t kMsrPat = 0x277;
+inline constexpr std::uint32_t kMsrKernelGsBase = 0xc0000102;
+inline constexpr std::uint32_t kMsrTscAux = 0xc0000103;
+
+// A vCPU's real copy of the architectural MSRs in the bank.
+class ArchMsrs {
+ public:
+  virtual std::uint64_t Get(std::uint32_t msr) = 0;
+  virtual void Set(std::uint32_t msr, std::uint64_t value) = 0;
+
+ protected:
+  ~ArchMsrs() = default;
+};
+
+class MsrBank {
+ public:
+  explicit MsrBank(MsrLog log);
+
+  static bool Emulates(std::uint32_t msr);
+  static bool IsArchitectural(std::uint32_t msr);
+  // Every emulated index, for the KVM MSR filter and the final report.
+  static std::span<const std::uint32_t> Indices();
+  // Whether `value` may be written to `msr` without #GP.
+  static bool ValidValue(std::uint32_t msr, std::uint64_t value);
+
+  // nullopt means the access must raise #GP (not emulated / invalid value).
+  std::optional<std::uint64_t> Read(std::uint32_t vcpu, std::uint32_t msr, ArchMsrs& arch,
+                                    MsrPath path);
+  bool Write(std::uint32_t vcpu, std::uint32_t msr, std::uint64_t value, ArchMsrs& arch,
+             MsrPath path);
+
+  // Current value of every emulated MSR, architectural ones as `arch` holds them.
+  std::map<std::uint32_t, std::uint64_t> Snapshot(ArchMsrs& arch);
+
+ private:
+  std::mutex mutex_;
+  std::uint64_t synthetic_[kMsrSyntheticCount] = {};
+  std::atomic<std::uint64_t> seq_{0};
+  MsrLog log_;
+};
+
+}  // namespace altpv::vmm

@@ -1,0 +1,33 @@
+// --msr-log: one JSON object per line for every MSR access the bank serves,
+// {"seq","vcpu","op","msr","value","path"}. seq is global across vCPUs.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace altpv::vmm {
+
+// How an access reached the bank.
+enum class MsrPath { Trap, Hypercall, EmulatedInsn };
+std::string_view MsrPathName(MsrPath path);
+
+class MsrLog {
+ public:
+  MsrLog() = default;  // discards everything
+  explicit MsrLog(const std::string& path);
+
+  // Callers serialise (the bank holds its lock), so seq follows bank order.
+  void Record(std::uint64_t seq, std::uint32_t vcpu, bool write, std::uint32_t msr,
+              std::uint64_t value, MsrPath path);
+
+ private:
+  struct Closer {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+  std::unique_ptr<std::FILE, Closer> file_;
+};
+
+}  // namespace altpv::vmm

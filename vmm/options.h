@@ -1,0 +1,36 @@
+// Command line of altpv-vmm.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "personality.h"
+
+namespace altpv::vmm {
+
+struct Options {
+  std::string guest;                 // GUEST.elf
+  std::vector<std::string> cmdline;  // words after `--`, joined with spaces
+  std::uint64_t mem_mib = 64;
+  std::uint32_t vcpus = 1;
+  std::string cpu;  // --cpu overrides
+  Personality hv = Personality::Hvm;
+  double timeout_seconds = 30;
+  std::string msr_log;
+  std::string json;
+  bool count_insns = false;
+  std::string dump_text;
+  bool emulate_via_ud = false;
+  bool quiet = false;
+};
+
+// Parses argv; on --help or a usage error prints to stdout/stderr and
+// returns the process exit code in `exit_code` with no options.
+struct ParsedOptions {
+  Options options;
+  int exit_code = -1;  // >= 0: exit now with this code
+};
+ParsedOptions ParseOptions(int argc, char** argv);
+
+}  // namespace altpv::vmm

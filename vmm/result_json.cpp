@@ -1,0 +1,37 @@
+#include "result_json.h"
+
+#include <fstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace altpv::vmm {
+
+void WriteResultJson(const std::string& path, const RunResult& r) {
+  nlohmann::json j;
+  j["exit_code"] = r.exit_code;
+  j["exit_reason"] = EndKindName(r.end.kind);
+  j["message"] = r.end.reason;
+  if (r.end.kind == EndKind::GuestExit) j["guest_exit_code"] = r.end.guest_code;
+  j["tests"] = nlohmann::json::array();
+  for (const TestRecord& t : r.tests) {
+    j["tests"].push_back({{"name", t.name},
+                          {"status", TestStatusName(t.status)},
+                          {"message", t.message},
+                          {"vcpu", t.vcpu}});
+  }
+  // Keys are hex strings; values are numbers plus hex (they may exceed 2^53).
+  for (auto [msr, value] : r.msrs) {
+    j["msrs"][fmt::format("{:#x}", msr)] = {{"value", value}, {"hex", fmt::format("{:#x}", value)}};
+  }
+  j["counters"] = {{"instructions", r.counters.instructions},
+                   {"exits", r.counters.exits},
+                   {"exits_io", r.counters.exits_io},
+                   {"exits_msr", r.counters.exits_msr},
+                   {"exits_emulated", r.counters.exits_emulated}};
+  std::ofstream out(path);
+  out << j.dump(2) << '\n';
+  if (!out) fmt::print(stderr, "altpv-vmm: cannot write --json {}\n", path);
+}
+
+}  // namespace altpv::vmm

@@ -1,0 +1,96 @@
+#include "run_state.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace altpv::vmm {
+
+const char* TestStatusName(TestStatus status) {
+  switch (status) {
+    case TestStatus::Running:
+      return "running";
+    case TestStatus::Pass:
+      return "pass";
+    case TestStatus::Fail:
+      return "fail";
+    case TestStatus::Skip:
+      break;
+  }
+  return "skip";
+}
+
+const char* EndKindName(EndKind kind) {
+  switch (kind) {
+    case EndKind::GuestExit:
+      return "guest-exit";
+    case EndKind::Crash:
+      return "crash";
+    case EndKind::Timeout:
+      return "timeout";
+    case EndKind::VmmError:
+      break;
+  }
+  return "vmm-error";
+}
+
+void RunState::TestBegin(std::uint32_t vcpu, std::string name) {
+  std::lock_guard lock(mutex_);
+  // A test still running on this vCPU never reported: that is a failure.
+  for (TestRecord& t : tests_) {
+    if (t.vcpu == vcpu && t.status == TestStatus::Running) {
+      t.status = TestStatus::Fail;
+      t.message = "began another test without reporting a result";
+    }
+  }
+  tests_.push_back({std::move(name), TestStatus::Running, "", vcpu});
+}
+
+bool RunState::TestEnd(std::uint32_t vcpu, TestStatus status, std::string message) {
+  std::lock_guard lock(mutex_);
+  auto it = std::find_if(tests_.rbegin(), tests_.rend(), [&](const TestRecord& t) {
+    return t.vcpu == vcpu && t.status == TestStatus::Running;
+  });
+  if (it == tests_.rend()) return false;
+  it->status = status;
+  it->message = std::move(message);
+  if (!quiet_ || status == TestStatus::Fail) {
+    fmt::print(stderr, "altpv-vmm: test {}: {}{}{}\n", it->name, TestStatusName(status),
+               it->message.empty() ? "" : ": ", it->message);
+  }
+  return true;
+}
+
+bool RunState::End(RunEnd end) {
+  {
+    std::lock_guard lock(mutex_);
+    if (end_) return false;
+    end_ = std::move(end);
+  }
+  ended_.notify_all();
+  return true;
+}
+
+bool RunState::ended() const {
+  std::lock_guard lock(mutex_);
+  return end_.has_value();
+}
+
+std::optional<RunEnd> RunState::end() const {
+  std::lock_guard lock(mutex_);
+  return end_;
+}
+
+std::vector<TestRecord> RunState::tests() const {
+  std::lock_guard lock(mutex_);
+  return tests_;
+}
+
+bool RunState::AnyTestFailed() const {
+  std::lock_guard lock(mutex_);
+  return std::any_of(tests_.begin(), tests_.end(), [](const TestRecord& t) {
+    return t.status == TestStatus::Fail || t.status == TestStatus::Running;
+  });
+}
+
+}  // namespace altpv::vmm
