@@ -24,8 +24,9 @@
 namespace altpv::bench {
 namespace {
 
-constexpr std::array<const Strategy*, 6> kStrategies = {
-    &kInlineAsm, &kAltpvInline, &kFunctionPointer, &kIfuncPlt, &kPvOps, &kNativeStub};
+constexpr std::array<const Strategy*, 7> kStrategies = {
+    &kInlineAsm, &kAltpvInline, &kFunctionPointer, &kIfuncPlt,
+    &kPvOps,     &kNativeStub,  &kNativeStubGpr};
 
 // Our own flags; everything else goes to Google Benchmark.
 struct Options {
@@ -112,11 +113,14 @@ int run(int argc, char** argv) {
   }
 
   if (!patch(features)) return 1;
-  std::vector<InlinedSiteLoop> inlined = {{"rdpid/altpv_inline", kAltpvInline.cpu_number.loop},
-                                          {"rdpid/altpv_native_stub", kNativeStub.cpu_number.loop}};
+  std::vector<InlinedSiteLoop> inlined = {
+      {"rdpid/altpv_inline", kAltpvInline.cpu_number.loop},
+      {"rdpid/altpv_native_stub", kNativeStub.cpu_number.loop},
+      {"rdpid/altpv_native_stub_gpr", kNativeStubGpr.cpu_number.loop}};
   if (fs_base) {
     inlined.push_back({"rdfsbase/altpv_inline", kAltpvInline.fs_base.loop});
     inlined.push_back({"rdfsbase/altpv_native_stub", kNativeStub.fs_base.loop});
+    inlined.push_back({"rdfsbase/altpv_native_stub_gpr", kNativeStubGpr.fs_base.loop});
   }
   if (!check_patched_sites(native_stub_backend(), fs_base, inlined, stderr)) return 1;
   if (!check_results(kStrategies, fs_base, stderr)) return 1;

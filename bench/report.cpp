@@ -71,11 +71,11 @@ void print_summary(std::FILE* out, const RunDescription& run, const TimingCollec
     std::fprintf(out, "SKIPPED op %s: %s\n", s.op, s.reason.c_str());
   }
   if (!dispatch.empty()) {
-    std::fprintf(out, "\n%-9s %-18s %9s %10s %9s  %s\n", "op", "strategy", "ns/call", "TSC cyc",
+    std::fprintf(out, "\n%-9s %-21s %9s %10s %9s  %s\n", "op", "strategy", "ns/call", "TSC cyc",
                  "x asm", "what");
   }
   for (const DispatchRow& r : dispatch) {
-    std::fprintf(out, "%-9s %-18s %9.2f %10.1f %9.2f  %s\n", r.op, r.strategy, r.ns, r.tsc_cycles,
+    std::fprintf(out, "%-9s %-21s %9.2f %10.1f %9.2f  %s\n", r.op, r.strategy, r.ns, r.tsc_cycles,
                  r.ratio.value_or(0), r.description);
   }
   if (!patch.empty()) {

@@ -33,6 +33,7 @@ extern const Strategy kFunctionPointer;
 extern const Strategy kIfuncPlt;
 extern const Strategy kPvOps;
 extern const Strategy kNativeStub;
+extern const Strategy kNativeStubGpr;
 
 // `Op` must be an always_inline function with internal linkage in the
 // strategy's translation unit, so that each instantiation is compiled with

@@ -13,7 +13,9 @@
 //     is touched;
 //   - hosted (processes): the site steps over the red zone first and the stub
 //     returns with `ret $128`; the stub also XSAVEs the x87/SSE/AVX/AVX-512
-//     state around the handler, so ordinary compiled C++ may run there.
+//     state around the handler, so ordinary compiled C++ may run there
+//     (ALTPV_NATIVE_STUB_RZ_GENERAL_REGS skips that for handlers built
+//     -mgeneral-regs-only).
 #pragma once
 
 #include <cstdint>
@@ -58,10 +60,19 @@ static_assert(sizeof(NativeRegs) == 15 * 8);
   "mov %rbp, %rsp\n" ALTPV_STUB_POP_ALL ret "\n .size " #stub ", . - " #stub       \
   "\n .popsection\n"
 
-// Freestanding flavour: `handler` must be an extern "C" function.
-#define ALTPV_NATIVE_STUB_PLAIN(stub, handler)                                    \
+// A stub that saves general registers only: `handler` (extern "C") must not
+// touch vector state, i.e. be built with -mgeneral-regs-only.
+#define ALTPV_STUB_GENERAL_REGS(stub, handler, ret)                                \
   asm(ALTPV_STUB_HEAD(stub) "and $-16, %rsp\n mov %rbp, %rdi\n call " #handler "\n" \
-      ALTPV_STUB_TAIL(stub, "ret"))
+      ALTPV_STUB_TAIL(stub, ret))
+
+// Freestanding flavour (kernels are general-registers-only anyway).
+#define ALTPV_NATIVE_STUB_PLAIN(stub, handler) ALTPV_STUB_GENERAL_REGS(stub, handler, "ret")
+
+// Hosted call shape for a general-registers-only handler: no XSAVE, so the
+// PV path costs a few nanoseconds instead of a hundred (docs/bench.md).
+#define ALTPV_NATIVE_STUB_RZ_GENERAL_REGS(stub, handler) \
+  ALTPV_STUB_GENERAL_REGS(stub, handler, "ret $128")
 
 // Hosted flavour. XSAVE leaves the header bits of components outside its mask
 // as they were, and XRSTOR faults on stray bits there, so the whole 64-byte

@@ -8,7 +8,8 @@
 
 cmake_minimum_required(VERSION 3.25)
 
-set(STRATEGIES inline_asm altpv_inline function_pointer ifunc_plt pv_ops altpv_native_stub)
+set(STRATEGIES inline_asm altpv_inline function_pointer ifunc_plt pv_ops altpv_native_stub
+               altpv_native_stub_gpr)
 set(OPS rdpid rdfsbase)
 
 file(REMOVE ${JSON})
