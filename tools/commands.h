@@ -1,0 +1,41 @@
+// The subcommands of altpv-inspect. Each returns the process exit status and
+// throws InspectError when its input is unreadable or malformed.
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+namespace altpv::inspect {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitProblems = 1;  // check/diff found problems; invalid records
+inline constexpr int kExitBadInput = 2;  // unreadable or malformed input, bad arguments
+
+struct ListOptions {
+  std::string file;
+  bool json = false;
+};
+
+struct PlanOptions {
+  std::string file;
+  std::string features;  // "wrmsrns,hypervisor" or override syntax on the empty set
+  bool json = false;
+  bool symbols = true;  // put symbol+offset in each line
+};
+
+struct CheckOptions {
+  std::string file;
+  bool json = false;
+};
+
+struct DiffOptions {
+  std::string file;
+  std::string dump;
+};
+
+int run_list(const ListOptions& options, std::FILE* out);
+int run_plan(const PlanOptions& options, std::FILE* out);
+int run_check(const CheckOptions& options, std::FILE* out);
+int run_diff(const DiffOptions& options, std::FILE* out);
+
+}  // namespace altpv::inspect

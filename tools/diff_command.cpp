@@ -1,0 +1,99 @@
+// `diff`: which alternative each site of a patched dump holds (the testbed
+// VMM's --dump-text writes the program's ELF with its text as patched).
+#include <algorithm>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "alternative_bytes.h"
+#include "altpv/planner.h"
+#include "commands.h"
+#include "disassembly_output.h"
+#include "inspected_file.h"
+
+namespace altpv::inspect {
+namespace {
+
+bool same_bytes(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end());
+}
+
+// The dump must be the same program: the same allocated layout and the same
+// site tables. Other contents may differ: a dump of a booted image holds
+// whatever its executable segments held at the time.
+void require_same_program(const InspectedFile& file, const InspectedFile& dump) {
+  const auto allocated = [](const InspectedFile& f) {
+    std::vector<const Section*> out;
+    for (const Section& s : f.elf.sections()) {
+      if (s.allocated()) out.push_back(&s);
+    }
+    return out;
+  };
+  const auto a = allocated(file), b = allocated(dump);
+  const auto fail = [&](const std::string& why) {
+    dump.elf.fail(fmt::format("not a dump of {}: {}", file.elf.path(), why));
+  };
+  if (a.size() != b.size()) fail("different sections");
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i]->name != b[i]->name || a[i]->addr != b[i]->addr || a[i]->size != b[i]->size) {
+      fail(fmt::format("section {} differs in name, address or size", a[i]->name));
+    }
+    const bool table =
+        a[i]->name == kSitesSection || a[i]->name == kAltsSection || a[i]->name == kReplSection;
+    if (table && !same_bytes(file.elf.contents(*a[i]), dump.elf.contents(*b[i]))) {
+      fail(fmt::format("section {} differs", a[i]->name));
+    }
+  }
+}
+
+// Which of its forms the site holds: the original, a Bytes alternative with
+// its NOP fill, or a call alternative with its target; nullopt if none.
+std::optional<std::string> identify(const SiteRecord& site, std::span<const std::uint8_t> bytes,
+                                    std::uint64_t address) {
+  if (same_bytes(bytes, original_bytes(site))) return "original";
+  for (std::size_t i = 0; const AltRecord& alt : alternatives(site)) {
+    const std::string label = alternative_label(i++, alt);
+    if (alt.kind == AltKind::Bytes) {
+      if (same_bytes(bytes, rendered_bytes(site, alt))) return label;
+    } else if (const auto target = call_target(site, alt, bytes, address)) {
+      return fmt::format("{} -> {:#x}", label, *target);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int run_diff(const DiffOptions& options, std::FILE* out) {
+  const InspectedFile file(options.file);
+  const InspectedFile dump(options.dump);
+  require_same_program(file, dump);
+
+  const SiteTable& table = file.image.table();
+  std::size_t unidentified = 0;
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    const Refusal refusal = validate_site(table, i);
+    if (refusal != Refusal::None) {
+      fmt::print(out, "{}: invalid record: {}\n", file.site_label(i), refusal_name(refusal));
+      ++unidentified;
+      continue;
+    }
+    const SiteRecord& site = table.sites_begin[i];
+    const std::uint64_t address = file.site_address(i);
+    // Same layout as the file, in which validate_site found the site.
+    const auto bytes = dump.image.bytes_at(address, site.len).value();
+    const auto form = identify(site, bytes, address);
+    if (!form) ++unidentified;
+    fmt::print(out, "{}: {}\n", file.site_label(i),
+               form ? *form : "UNKNOWN bytes: neither the original nor an alternative");
+    print_disassembly(out, disassemble(bytes, address), address);
+  }
+  if (table.size() == 0) {
+    fmt::print(out, "{}: no altpv sites\n", options.file);
+  } else {
+    fmt::print(out, "{}: {} sites, {} not identified\n", options.dump, table.size(), unidentified);
+  }
+  return unidentified == 0 ? kExitOk : kExitProblems;
+}
+
+}  // namespace altpv::inspect

@@ -1,0 +1,108 @@
+// `list`: every site with its original and alternatives, decoded.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "alternative_bytes.h"
+#include "altpv/planner.h"
+#include "altpv/report.h"
+#include "commands.h"
+#include "disassembly_output.h"
+#include "inspected_file.h"
+
+namespace altpv::inspect {
+namespace {
+
+using nlohmann::json;
+
+// A call alternative ends in code the backend supplies at boot; a file on
+// disk only says which op's stub it will be.
+std::string call_text(const SiteRecord& site, const AltRecord& alt) {
+  const std::string call = fmt::format("call <stub for op {}>", site.op);
+  return alt.kind == AltKind::CallSkipRedZone ? "lea -0x80(%rsp), %rsp; " + call : call;
+}
+
+json site_json(const InspectedFile& f, std::size_t index) {
+  const SiteRecord& site = f.image.table().sites_begin[index];
+  const std::uint64_t address = f.site_address(index);
+  json j = {{"index", index},
+            {"address", fmt::format("{:#x}", address)},
+            {"symbol", f.symbols.describe(address)},
+            {"op", site.op},
+            {"constant", site.has_constant() ? json(site.constant) : json(nullptr)},
+            {"length", site.len}};
+  const Refusal refusal = validate_site(f.image.table(), index);
+  if (refusal != Refusal::None) {
+    j["invalid"] = refusal_name(refusal);
+    return j;
+  }
+  const auto orig = original_bytes(site);
+  j["original"] = {{"bytes", hex_bytes(orig)},
+                   {"instructions", disassembly_json(disassemble(orig, address))}};
+  json alts = json::array();
+  for (std::size_t i = 0; const AltRecord& alt : alternatives(site)) {
+    char cond[32];
+    format_condition(alt.cond, cond, sizeof cond);
+    const auto carried = carried_bytes(alt);
+    json a = {{"index", i++},
+              {"condition", cond},
+              {"kind", alt_kind_name(alt.kind)},
+              {"length", alt.len},
+              {"bytes", hex_bytes(carried)},
+              {"instructions", disassembly_json(disassemble(carried, address))}};
+    if (alt.kind != AltKind::Bytes) a["call"] = call_text(site, alt);
+    alts.push_back(std::move(a));
+  }
+  j["alternatives"] = std::move(alts);
+  return j;
+}
+
+void print_site(std::FILE* out, const InspectedFile& f, std::size_t index) {
+  const SiteRecord& site = f.image.table().sites_begin[index];
+  const std::uint64_t address = f.site_address(index);
+  fmt::print(out, "{} op {}", f.site_label(index), site.op);
+  if (site.has_constant()) fmt::print(out, " const {:#x}", site.constant);
+  fmt::print(out, " len {}\n", site.len);
+  const Refusal refusal = validate_site(f.image.table(), index);
+  if (refusal != Refusal::None) {
+    fmt::print(out, "  invalid record: {}\n", refusal_name(refusal));
+    return;
+  }
+  fmt::print(out, "  original\n");
+  print_disassembly(out, disassemble(original_bytes(site), address), address);
+  for (std::size_t i = 0; const AltRecord& alt : alternatives(site)) {
+    fmt::print(out, "  {} len {}\n", alternative_label(i++, alt), alt.len);
+    const auto carried = carried_bytes(alt);
+    print_disassembly(out, disassemble(carried, address), address);
+    if (alt.kind != AltKind::Bytes) {
+      fmt::print(out, "    {:#x}:  {:<30} {}\n", address + carried.size(), "",
+                 call_text(site, alt));
+    }
+  }
+}
+
+}  // namespace
+
+int run_list(const ListOptions& options, std::FILE* out) {
+  const InspectedFile f(options.file);
+  const SiteTable& table = f.image.table();
+  std::size_t invalid = 0;
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    if (validate_site(table, i) != Refusal::None) ++invalid;
+  }
+  if (options.json) {
+    json sites = json::array();
+    for (std::size_t i = 0; i < table.size(); ++i) sites.push_back(site_json(f, i));
+    fmt::print(out, "{}\n", json{{"file", options.file}, {"sites", sites}}.dump(2));
+  } else if (!f.image.has_sites()) {
+    fmt::print(out, "{}: no altpv sites\n", options.file);
+  } else {
+    for (std::size_t i = 0; i < table.size(); ++i) print_site(out, f, i);
+  }
+  if (invalid == 0) return kExitOk;
+  fmt::print(stderr, "altpv-inspect: {}: {} of {} site records invalid\n", options.file, invalid,
+             table.size());
+  return kExitProblems;
+}
+
+}  // namespace altpv::inspect

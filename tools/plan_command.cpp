@@ -1,0 +1,113 @@
+// `plan`: the decision report the engine would print at boot for a feature
+// set, line for line as altpv::format_decision writes it.
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <nlohmann/json.hpp>
+
+#include "altpv/features.h"
+#include "altpv/report.h"
+#include "boot_plan.h"
+#include "commands.h"
+#include "disassembler.h"
+#include "inspect_error.h"
+#include "inspected_file.h"
+
+namespace altpv::inspect {
+namespace {
+
+using nlohmann::json;
+
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+}
+
+// Applies `list` to the empty set with the engine's override parser; every
+// unknown name is collected (not just the first) for the error.
+FeatureSet parse_features(std::string_view list) {
+  FeatureSet set;
+  std::vector<std::string_view> unknown;
+  for (std::string_view rest = list;;) {
+    const OverrideResult r = apply_overrides(set, rest);
+    if (r.ok) {
+      set = r.features;
+      break;
+    }
+    unknown.push_back(trim(r.bad_item));
+    // Keep the valid items before the bad one, go on after it.
+    const auto at = static_cast<std::size_t>(r.bad_item.data() - rest.data());
+    set = apply_overrides(set, rest.substr(0, at)).features;
+    rest = rest.substr(std::min(rest.size(), at + r.bad_item.size() + 1));
+  }
+  if (!unknown.empty()) {
+    char known[256];
+    format_features(FeatureSet(~std::uint64_t{0}), known, sizeof known);
+    throw InspectError(fmt::format("--features: unknown feature{} '{}' (known: {})",
+                                   unknown.size() > 1 ? "s" : "", fmt::join(unknown, "', '"),
+                                   known));
+  }
+  return set;
+}
+
+json decision_json(const Decision& d, const std::string& where, const char* line) {
+  char cond[32];
+  format_condition(d.cond, cond, sizeof cond);
+  const bool chosen = d.chosen != kOriginal;
+  return {{"index", d.index},
+          {"address", fmt::format("{:#x}", d.address)},
+          {"symbol", where},
+          {"chosen", chosen ? json(d.chosen) : json(nullptr)},
+          {"condition", chosen ? json(cond) : json(nullptr)},
+          {"kind", chosen ? json(alt_kind_name(d.kind)) : json(nullptr)},
+          {"verdict", verdict_name(d.verdict)},
+          {"refusal", d.refusal != Refusal::None ? json(refusal_name(d.refusal)) : json(nullptr)},
+          {"old_bytes", hex_bytes({d.old_bytes, d.len})},
+          {"new_bytes", d.verdict != Verdict::Refused ? hex_bytes({d.new_bytes, d.len}) : ""},
+          {"line", line}};
+}
+
+}  // namespace
+
+int run_plan(const PlanOptions& options, std::FILE* out) {
+  const FeatureSet features = parse_features(options.features);
+  const InspectedFile f(options.file);
+  // A host tool cannot know where a booted image's stubs are, so it plans
+  // without a backend: no call alternative matches (docs/inspect.md).
+  const std::vector<Decision> decisions = plan_boot(f.image, features, nullptr);
+
+  json lines = json::array();
+  std::size_t refused = 0;
+  for (const Decision& d : decisions) {
+    const std::string where = options.symbols ? f.symbols.describe(d.address) : "";
+    char line[512];
+    format_decision(d, where.empty() ? nullptr : where.c_str(), line, sizeof line);
+    if (options.json) {
+      lines.push_back(decision_json(d, where, line));
+    } else {
+      fmt::print(out, "{}\n", line);
+    }
+    if (d.verdict == Verdict::Refused) ++refused;
+  }
+  if (options.json) {
+    char names[256];
+    format_features(features, names, sizeof names);
+    fmt::print(
+        out, "{}\n",
+        json{{"file", options.file}, {"features", names}, {"backend", "none"}, {"decisions", lines}}
+            .dump(2));
+  } else if (decisions.empty()) {
+    fmt::print(out, "{}: no altpv sites\n", options.file);
+  }
+  if (refused == 0) return kExitOk;
+  fmt::print(stderr, "altpv-inspect: {}: {} of {} sites would be refused\n", options.file, refused,
+             decisions.size());
+  return kExitProblems;
+}
+
+}  // namespace altpv::inspect

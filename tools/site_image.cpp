@@ -1,0 +1,98 @@
+#include "site_image.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace altpv::inspect {
+namespace {
+
+// Larger spans are not a program we can lay out (or a corrupt address).
+constexpr std::uint64_t kMaxSpan = std::uint64_t{1} << 30;
+// The base is page-aligned so the buffer keeps every record's alignment.
+constexpr std::uint64_t kPage = 4096;
+
+// A section holding site records must be laid out with its bytes, sized in
+// whole records and aligned as the records are (the macros use .balign 4).
+void require_table(const ElfFile& elf, const Section& s, std::size_t record) {
+  if (!s.has_file_bytes()) elf.fail(fmt::format("section {}: has no contents (NOBITS)", s.name));
+  if (!s.allocated()) {
+    elf.fail(
+        fmt::format("section {}: not allocated (no SHF_ALLOC), so its offsets cannot "
+                    "be resolved",
+                    s.name));
+  }
+  if (s.size % record != 0) {
+    elf.fail(fmt::format("section {}: size {} not a multiple of {}", s.name, s.size, record));
+  }
+  if (s.addr % alignof(SiteRecord) != 0) {
+    elf.fail(fmt::format("section {}: address {:#x} not {}-byte aligned", s.name, s.addr,
+                         alignof(SiteRecord)));
+  }
+}
+
+}  // namespace
+
+SiteImage::SiteImage(const ElfFile& elf) {
+  const Section* sites = elf.find_section(kSitesSection);
+  if (sites == nullptr || sites->size == 0) return;
+  const Section* alts = elf.find_section(kAltsSection);
+  const Section* repl = elf.find_section(kReplSection);
+  require_table(elf, *sites, sizeof(SiteRecord));
+  // A table whose sites have no alternatives may have no altpv_alts at all.
+  if (alts != nullptr) require_table(elf, *alts, sizeof(AltRecord));
+  if (repl == nullptr || repl->size == 0) {
+    elf.fail(fmt::format("section {} missing or empty, but {} has {} records", kReplSection,
+                         kSitesSection, sites->size / sizeof(SiteRecord)));
+  }
+  require_table(elf, *repl, 1);
+
+  std::uint64_t lo = UINT64_MAX, hi = 0, text_lo = UINT64_MAX, text_hi = 0;
+  for (const Section& s : elf.sections()) {
+    if (!s.allocated() || !s.has_file_bytes() || s.size == 0) continue;
+    lo = std::min(lo, s.addr);
+    hi = std::max(hi, s.addr + s.size);
+    if (s.executable()) {
+      text_lo = std::min(text_lo, s.addr);
+      text_hi = std::max(text_hi, s.addr + s.size);
+    }
+  }
+  if (text_hi == 0) elf.fail("no executable sections");
+  base_ = lo / kPage * kPage;
+  if (hi - base_ > kMaxSpan) {
+    elf.fail(
+        fmt::format("allocated sections span {:#x} bytes, more than the {:#x} this tool "
+                    "lays out",
+                    hi - base_, kMaxSpan));
+  }
+  buffer_.assign(hi - base_, 0);
+  for (const Section& s : elf.sections()) {
+    if (!s.allocated() || !s.has_file_bytes() || s.size == 0) continue;
+    const auto bytes = elf.contents(s);
+    std::memcpy(buffer_.data() + (s.addr - base_), bytes.data(), bytes.size());
+  }
+
+  const auto at = [&](std::uint64_t address) { return buffer_.data() + (address - base_); };
+  table_.sites_begin = reinterpret_cast<const SiteRecord*>(at(sites->addr));
+  table_.sites_end = reinterpret_cast<const SiteRecord*>(at(sites->addr + sites->size));
+  if (alts != nullptr && alts->size != 0) {
+    table_.alts_begin = reinterpret_cast<const AltRecord*>(at(alts->addr));
+    table_.alts_end = reinterpret_cast<const AltRecord*>(at(alts->addr + alts->size));
+  }
+  table_.repl_begin = at(repl->addr);
+  table_.repl_end = at(repl->addr + repl->size);
+  table_.text_begin = reinterpret_cast<std::uintptr_t>(at(text_lo));
+  table_.text_end = reinterpret_cast<std::uintptr_t>(at(text_hi));
+}
+
+std::optional<std::span<const std::uint8_t>> SiteImage::bytes_at(std::uint64_t address,
+                                                                 std::size_t len) const {
+  if (address < base_ || address - base_ > buffer_.size() ||
+      len > buffer_.size() - (address - base_)) {
+    return std::nullopt;
+  }
+  return std::span(buffer_).subspan(address - base_, len);
+}
+
+}  // namespace altpv::inspect

@@ -1,0 +1,46 @@
+// The allocated sections of an ELF file laid out in one buffer as they sit
+// in memory, so that the self-relative offsets of the site records resolve
+// exactly as at run time, and the engine can read the table in place.
+// Buffer addresses and ELF virtual addresses convert both ways.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "altpv/site_records.h"
+#include "elf_file.h"
+
+namespace altpv::inspect {
+
+inline constexpr const char* kSitesSection = "altpv_sites";
+inline constexpr const char* kAltsSection = "altpv_alts";
+inline constexpr const char* kReplSection = "altpv_repl";
+
+class SiteImage {
+ public:
+  // Throws InspectError naming the problem when the sections are malformed.
+  explicit SiteImage(const ElfFile& elf);
+  SiteImage(const SiteImage&) = delete;
+  SiteImage& operator=(const SiteImage&) = delete;
+
+  // False when the file declares no sites (no or an empty altpv_sites).
+  bool has_sites() const { return table_.size() != 0; }
+  // The table, with text_begin/text_end spanning the executable sections.
+  const SiteTable& table() const { return table_; }
+
+  std::uint64_t vaddr(std::uintptr_t buffer_address) const {
+    return buffer_address - reinterpret_cast<std::uintptr_t>(buffer_.data()) + base_;
+  }
+  // The `len` bytes at `address`, or nullopt when they are not all laid out.
+  std::optional<std::span<const std::uint8_t>> bytes_at(std::uint64_t address,
+                                                        std::size_t len) const;
+
+ private:
+  std::uint64_t base_ = 0;  // the vaddr of buffer_[0]
+  std::vector<std::uint8_t> buffer_;
+  SiteTable table_;
+};
+
+}  // namespace altpv::inspect
