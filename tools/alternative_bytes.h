@@ -22,9 +22,6 @@ std::string alternative_label(std::size_t index, const AltRecord& alt);
 // The site's original bytes (padding included), as copied to altpv_repl.
 std::span<const std::uint8_t> original_bytes(const SiteRecord& site);
 
-// Bytes of the call the engine synthesises for a call kind; 0 for Bytes.
-std::size_t call_length(AltKind kind);
-
 // The bytes `alt` carries in altpv_repl: all of a Bytes alternative, or the
 // setup instructions before a call (possibly none). Copied verbatim into the
 // site, so they must be position-independent.

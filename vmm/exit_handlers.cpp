@@ -36,6 +36,13 @@ const char* ExitName(std::uint32_t reason) {
   }
 }
 
+// Length of the breakpoint instruction (int3, int $3) `bytes` start with, or 0.
+unsigned BreakpointLength(const std::vector<std::uint8_t>& bytes) {
+  if (!bytes.empty() && bytes[0] == 0xcc) return 1;
+  if (bytes.size() >= 2 && bytes[0] == 0xcd && bytes[1] == 0x03) return 2;
+  return 0;
+}
+
 }  // namespace
 
 void VcpuRunner::Run() {
@@ -225,6 +232,14 @@ VcpuRunner::Next VcpuRunner::HandleEmulationFailure() {
     case EmulationResult::NotMsrInsn:
     case EmulationResult::Truncated:
       break;
+  }
+  // This machine's KVM emulates neither int3 nor int $3. #BP is a trap: the
+  // guest sees the rip after the instruction.
+  if (const unsigned length = BreakpointLength(bytes.empty() ? BytesAt(regs.rip) : bytes)) {
+    regs.rip += length;
+    vcpu_.SetRegs(regs);
+    vcpu_.InjectException(kVectorBp, std::nullopt);
+    return Next::Resume;
   }
   return Crash(
       fmt::format("KVM cannot emulate the instruction at rip {:#x} (bytes {:02x}) and it "

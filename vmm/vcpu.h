@@ -15,6 +15,7 @@
 
 namespace altpv::vmm {
 
+inline constexpr std::uint8_t kVectorBp = 3;
 inline constexpr std::uint8_t kVectorUd = 6;
 inline constexpr std::uint8_t kVectorGp = 13;
 

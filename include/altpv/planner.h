@@ -67,6 +67,15 @@ Refusal validate_site(const SiteTable& table, std::size_t index);
 Decision plan_site(const SiteTable& table, std::size_t index, const FeatureSet& features,
                    const Backend* backend);
 
+// Bytes the synthesised call of `kind` occupies (0 for Bytes): 5, or 10 with
+// the red-zone step.
+std::size_t call_length(AltKind kind);
+
+// Whether `bytes` (site.len of them, as they lie at `address`) hold call
+// alternative `alt` as the engine renders it; if so, the stub it calls.
+bool decode_rendered_call(const SiteRecord& site, const AltRecord& alt, const std::uint8_t* bytes,
+                          std::uintptr_t address, std::uintptr_t* target);
+
 // True if `cond` holds for `features`.
 bool condition_holds(std::uint16_t cond, const FeatureSet& features);
 

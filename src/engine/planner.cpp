@@ -23,18 +23,6 @@ const AltRecord* alt_at(const SiteRecord& site, std::size_t i) {
 constexpr std::uint8_t kLeaRspMinus128[] = {0x48, 0x8d, 0x64, 0x24, 0x80};
 constexpr std::uint8_t kCallRel32 = 0xe8;
 
-std::size_t call_length(AltKind kind) {
-  switch (kind) {
-    case AltKind::Call:
-      return ALTPV_CALL_LENGTH;
-    case AltKind::CallSkipRedZone:
-      return ALTPV_CALL_RZ_LENGTH;
-    case AltKind::Bytes:
-      break;
-  }
-  return 0;
-}
-
 // Renders a call alternative at `site` into `out`: its setup bytes (if any),
 // `[lea -128(%rsp),%rsp;] call rel32`, then NOP fill. False if the stub is
 // out of rel32 reach.
@@ -102,6 +90,39 @@ Refusal validate_alt(const SiteTable& table, const SiteRecord& site, const AltRe
 }
 
 }  // namespace
+
+std::size_t call_length(AltKind kind) {
+  switch (kind) {
+    case AltKind::Call:
+      return ALTPV_CALL_LENGTH;
+    case AltKind::CallSkipRedZone:
+      return ALTPV_CALL_RZ_LENGTH;
+    case AltKind::Bytes:
+      break;
+  }
+  return 0;
+}
+
+bool decode_rendered_call(const SiteRecord& site, const AltRecord& alt, const std::uint8_t* bytes,
+                          std::uintptr_t address, std::uintptr_t* target) {
+  if (alt.kind == AltKind::Bytes) return false;
+  std::size_t pos = alt.len - call_length(alt.kind);
+  if (std::memcmp(bytes, reinterpret_cast<const void*>(alt.repl_address()), pos) != 0) {
+    return false;
+  }
+  if (alt.kind == AltKind::CallSkipRedZone) {
+    if (std::memcmp(bytes + pos, kLeaRspMinus128, sizeof kLeaRspMinus128) != 0) return false;
+    pos += sizeof kLeaRspMinus128;
+  }
+  if (bytes[pos] != kCallRel32) return false;
+  std::uint8_t fill[kMaxSiteLength];
+  fill_nops(fill, site.len - alt.len);
+  if (std::memcmp(bytes + alt.len, fill, site.len - alt.len) != 0) return false;
+  std::int32_t rel;
+  std::memcpy(&rel, bytes + pos + 1, sizeof rel);
+  *target = address + pos + 5 + static_cast<std::intptr_t>(rel);
+  return true;
+}
 
 const char* verdict_name(Verdict v) {
   switch (v) {

@@ -1,0 +1,14 @@
+// The libstdc++ hook that header-only code reaches without a libstdc++ to
+// link: std::string_view::substr range checks (here and in the engine).
+// There are no exceptions, so a failed check ends the guest.
+#include <string_view>  // declares the hook, [[noreturn]]
+
+#include "panic.h"
+
+namespace std {
+
+void __throw_out_of_range_fmt(const char* what, ...) {
+  guest::panic(what);
+}
+
+}  // namespace std

@@ -1,0 +1,13 @@
+// The interrupt descriptor table: a gate per exception vector, each to its
+// stub in exception_entry.S. One table, shared by every vCPU.
+#pragma once
+
+namespace guest {
+
+// Fills the table; once, on the BSP, before any exception can occur.
+void idt_init();
+
+// Loads the table into this vCPU's IDTR.
+void idt_load();
+
+}  // namespace guest

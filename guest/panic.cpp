@@ -1,0 +1,18 @@
+#include "panic.h"
+
+#include "console.h"
+#include "hypercall.h"
+
+namespace guest {
+
+// Distinct from a plain test failure (1), for whoever reads the VMM's report.
+constexpr std::uint64_t kPanicExitCode = 2;
+
+void panic(std::string_view what) {
+  Line().out().str("guest: panic: ").str(what);
+  // BadState when no test is running; the Exit below still fails the run.
+  hypercall(altpv::testbed::Hypercall::TestFail, what);
+  exit_guest(kPanicExitCode);
+}
+
+}  // namespace guest

@@ -1,0 +1,12 @@
+// The end of the guest when something is wrong outside any assertion: an
+// unhandled exception, a bad boot block, a bad command line.
+#pragma once
+
+#include <string_view>
+
+namespace guest {
+
+// Prints `what`, fails the running test (if any) with it, and exits non-zero.
+[[noreturn]] void panic(std::string_view what);
+
+}  // namespace guest

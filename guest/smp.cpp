@@ -1,0 +1,45 @@
+#include "smp.h"
+
+#include <cstddef>
+
+#include "hypercall.h"
+#include "idt.h"
+
+extern "C" void ap_entry();
+
+namespace guest {
+
+struct ApLaunch {
+  ApFunction fn;
+  std::uint64_t arg;
+};
+
+namespace {
+
+constexpr std::size_t kApStackSize = 8192;
+
+constinit ApLaunch launches[kMaxVcpus] = {};
+// In .stacks (guest.ld): never cleared, never in the ELF file.
+[[gnu::section(".stacks")]] alignas(16) char ap_stacks[kMaxVcpus][kApStackSize];
+
+}  // namespace
+
+altpv::testbed::HypercallError start_ap(std::uint32_t index, ApFunction fn, std::uint64_t arg) {
+  using altpv::testbed::HypercallError;
+  if (index == 0 || index >= kMaxVcpus) return HypercallError::BadArgument;
+  launches[index] = {fn, arg};
+  const auto stack_top = reinterpret_cast<std::uintptr_t>(ap_stacks[index] + kApStackSize);
+  return hypercall(altpv::testbed::Hypercall::StartVcpu, index,
+                   reinterpret_cast<std::uintptr_t>(&ap_entry), stack_top,
+                   reinterpret_cast<std::uintptr_t>(&launches[index]))
+      .status;
+}
+
+}  // namespace guest
+
+// Called by ap_entry with the address of the launch record the BSP filled.
+extern "C" void ap_main(std::uintptr_t launch_address) {
+  guest::idt_load();
+  const auto* launch = reinterpret_cast<const guest::ApLaunch*>(launch_address);
+  launch->fn(launch->arg);
+}

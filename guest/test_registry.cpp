@@ -1,0 +1,12 @@
+#include "test_registry.h"
+
+extern "C" const guest::TestCase __start_guest_tests[];
+extern "C" const guest::TestCase __stop_guest_tests[];
+
+namespace guest {
+
+std::span<const TestCase> registered_tests() {
+  return {__start_guest_tests, __stop_guest_tests};
+}
+
+}  // namespace guest
