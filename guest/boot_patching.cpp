@@ -6,6 +6,7 @@
 #include "console.h"
 #include "cpu_model.h"
 #include "panic.h"
+#include "pv_backend.h"
 #include "pv_signature.h"
 
 // Bounds from guest.ld.
@@ -46,9 +47,8 @@ class Recorder final : public DecisionObserver {
 
 FeatureSet boot_features(const Cmdline& cmdline) {
   FeatureSet features = detect_model_features();
-  // The synthetic PV bit. Until a PV backend exists (a later issue) it only
-  // selects `pv`-conditioned byte alternatives: call alternatives need a
-  // backend, and patch_at_boot passes none.
+  // The synthetic PV bit: set when the testbed announces its PV interface;
+  // patch_at_boot then hands the engine the PV backend (pv_backend.h).
   if (testbed_pv_present(features)) features.set(Feature::Pv);
   const Cmdline::Value overrides = cmdline.value("altpv.features");
   if (!overrides.found) return features;
@@ -81,8 +81,7 @@ void patch_at_boot(const Cmdline& cmdline) {
                         __stop_altpv_repl,
                         reinterpret_cast<std::uintptr_t>(__text_start),
                         reinterpret_cast<std::uintptr_t>(__text_end)};
-  // Where the PV backend will be chosen when Feature::Pv is set.
-  const Backend* backend = nullptr;
+  const Backend* backend = state.features.has(Feature::Pv) ? &pv_backend() : nullptr;
   BootTextWriter writer;
   Recorder recorder(debug);
   state.stats = apply(table, state.features, backend, writer, scratch, &recorder);

@@ -5,20 +5,14 @@
 #include "altpv/testbed/abi.h"
 
 namespace guest {
-namespace {
 
 using altpv::CpuidResult;
 using namespace altpv::testbed;
 
-CpuidResult cpuid(std::uint32_t leaf, std::uint32_t subleaf) {
-  CpuidResult r;
-  asm volatile("cpuid"
-               : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
-               : "a"(leaf), "c"(subleaf));
-  return r;
-}
+namespace {
+constexpr auto cpuid = altpv::cpuid_instruction;
+}  // namespace
 
-// CPUID with leaves 1 and 7 (subleaves 0 and 1) taken from the mirror.
 CpuidResult model_cpuid(std::uint32_t leaf, std::uint32_t subleaf) {
   if (leaf != 1 && !(leaf == 7 && subleaf <= 1)) return cpuid(leaf, subleaf);
   const CpuidResult head = cpuid(kCpuModelLeaf, 0);
@@ -29,8 +23,6 @@ CpuidResult model_cpuid(std::uint32_t leaf, std::uint32_t subleaf) {
   leaf1.edx = head.ecx;
   return leaf1;
 }
-
-}  // namespace
 
 altpv::FeatureSet detect_model_features() {
   return altpv::detect_cpu_features(model_cpuid);

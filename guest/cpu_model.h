@@ -4,9 +4,15 @@
 // leaves 1 and 7 from there when the mirror is present.
 #pragma once
 
+#include <cstdint>
+
 #include "altpv/features.h"
 
 namespace guest {
+
+// CPUID as the model answers it: leaves 1 and 7 (subleaves 0, 1) from the
+// mirror when present, every other leaf from the instruction.
+altpv::CpuidResult model_cpuid(std::uint32_t leaf, std::uint32_t subleaf);
 
 altpv::FeatureSet detect_model_features();
 

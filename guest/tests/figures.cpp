@@ -51,7 +51,9 @@ constinit PvCpuOps pv_ops = {native_write_msr, native_read_msr};
 
 // The reference functions: one op each, no other work.
 extern "C" {
-[[gnu::noinline]] void figure_empty(std::uint64_t) { asm volatile(""); }
+[[gnu::noinline]] void figure_empty(std::uint64_t) {
+  asm volatile("");
+}
 [[gnu::noinline]] void figure_altpv_wrmsr_ns_const(std::uint64_t v) {
   altpv::wrmsr_ns(altpv::msr::kTestbed0, v);
 }
@@ -83,7 +85,9 @@ extern "C" {
 namespace guest {
 namespace {
 
-Counters measure(void (*fn)(std::uint64_t), std::uint64_t arg) {
+// noinline: every figure then runs the very same marker code around its
+// call, so subtracting the empty function's count is exact.
+[[gnu::noinline]] Counters measure(void (*fn)(std::uint64_t), std::uint64_t arg) {
   Counters c{};
   hypercall(Hypercall::MarkerBegin);
   fn(arg);
@@ -117,9 +121,16 @@ void figures_msr() {
   for (const Figure& f : figures) {
     const Counters c = measure(f.fn, f.arg);
     EXPECT_TRUE(c.instructions > empty.instructions);
-    Line().out().str("figure ").str(f.strategy).chr(' ').str(f.op)
-        .str(" insns=").dec(c.instructions - empty.instructions)
-        .str(" exits=").dec(c.exits - empty.exits);
+    Line()
+        .out()
+        .str("figure ")
+        .str(f.strategy)
+        .chr(' ')
+        .str(f.op)
+        .str(" insns=")
+        .dec(c.instructions - empty.instructions)
+        .str(" exits=")
+        .dec(c.exits - empty.exits);
   }
   pv_ops = {native_write_msr, native_read_msr};
 }

@@ -24,8 +24,8 @@ constinit NativeRegs* frame = nullptr;
 struct SiteCase {
   const char* name;
   void (*run)();
-  unsigned outputs;   // declared outputs and clobbers
-  bool takes_index;   // rcx carries the MSR index
+  unsigned outputs;  // declared outputs and clobbers
+  bool takes_index;  // rcx carries the MSR index
 };
 
 constexpr unsigned kRaxRdx = reg_bit(Reg::Rax) | reg_bit(Reg::Rdx);

@@ -15,13 +15,8 @@ namespace {
 
 namespace msr = altpv::msr;
 
-constexpr std::uint64_t kPatterns[] = {0,
-                                       1,
-                                       0xffffffff,
-                                       0x100000000,
-                                       0x8000000000000001,
-                                       0xdeadbeefcafef00d,
-                                       ~std::uint64_t{0}};
+constexpr std::uint64_t kPatterns[] = {
+    0, 1, 0xffffffff, 0x100000000, 0x8000000000000001, 0xdeadbeefcafef00d, ~std::uint64_t{0}};
 
 // PAT values must name valid memory types in every byte (else #GP).
 constexpr std::uint64_t kPatValues[] = {0x0007040600070406, 0x0000000000000006};

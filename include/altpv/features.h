@@ -61,6 +61,9 @@ struct CpuidResult {
 using CpuidFunction = CpuidResult (*)(std::uint32_t leaf, std::uint32_t subleaf);
 FeatureSet detect_cpu_features(CpuidFunction cpuid);
 
+// The CPUID instruction itself.
+CpuidResult cpuid_instruction(std::uint32_t leaf, std::uint32_t subleaf);
+
 // An override string, like Linux clearcpuid=: comma-separated "+name" (force
 // on) and "-name" (clear). "name" alone means "+name". Whitespace is ignored.
 struct OverrideResult {

@@ -2,7 +2,6 @@
 #include "altpv/features.h"
 
 namespace altpv {
-namespace {
 
 CpuidResult cpuid_instruction(std::uint32_t leaf, std::uint32_t subleaf) {
   CpuidResult r;
@@ -11,6 +10,8 @@ CpuidResult cpuid_instruction(std::uint32_t leaf, std::uint32_t subleaf) {
                : "a"(leaf), "c"(subleaf));
   return r;
 }
+
+namespace {
 
 bool bit(std::uint32_t reg, unsigned n) {
   return ((reg >> n) & 1) != 0;

@@ -22,8 +22,12 @@
 namespace altpv::demo {
 
 // Names, not bytes, in test output (found by argument-dependent lookup).
-void PrintTo(const TestbedConfig& config, std::ostream* os) { *os << config.name(); }
-void PrintTo(const CpuModel& model, std::ostream* os) { *os << model.name; }
+void PrintTo(const TestbedConfig& config, std::ostream* os) {
+  *os << config.name();
+}
+void PrintTo(const CpuModel& model, std::ostream* os) {
+  *os << model.name;
+}
 
 namespace {
 
