@@ -1,0 +1,22 @@
+#include "guest_functions.h"
+
+#include <stdexcept>
+
+#include "elf_file.h"
+
+namespace altpv::demo {
+
+const inspect::Symbol& find_function(const inspect::ElfFile& elf, const std::string& name) {
+  for (const inspect::Symbol& sym : elf.symbols()) {
+    if (sym.name == name) return sym;
+  }
+  throw std::runtime_error(elf.path() + ": no function " + name);
+}
+
+const SiteDecision* decision_in(const std::vector<SiteDecision>& decisions,
+                                const inspect::ElfFile& elf, const std::string& function) {
+  const inspect::Symbol& sym = find_function(elf, function);
+  return find_site_in(decisions, sym.address, sym.address + sym.size);
+}
+
+}  // namespace altpv::demo

@@ -1,0 +1,150 @@
+#include "summary_text.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace altpv::demo {
+namespace {
+
+const StrategyFigure* figure(const ConfigReport& c, const std::string& strategy,
+                             const std::string& op) {
+  for (const StrategyFigure& f : c.figures) {
+    if (f.strategy == strategy && f.op == op) return &f;
+  }
+  return nullptr;
+}
+
+std::string cell(const StrategyFigure* f) {
+  if (f == nullptr) return "-";
+  return fmt::format("{}B {}i {}x", f->site.bytes, f->insns, f->exits);
+}
+
+const ConfigReport* find_config(const DemoReport& r, const std::string& model, Personality hv) {
+  for (const ConfigReport& c : r.configs) {
+    if (c.config.model.name == model && c.config.hv == hv) return &c;
+  }
+  return nullptr;
+}
+
+std::string model_words(const CpuModel& m) {
+  if (m.msr_imm) return "WRMSRNS+MSR_IMM";
+  if (m.wrmsrns) return "WRMSRNS";
+  return "neither WRMSRNS nor MSR_IMM";
+}
+
+// "6 guest instructions and 1 VM exit (20 bytes at the call site)"
+std::string cost_words(const StrategyFigure& f) {
+  return fmt::format("{} guest instruction{} and {} VM exit{} ({} bytes at the call site)", f.insns,
+                     f.insns == 1 ? "" : "s", f.exits, f.exits == 1 ? "" : "s", f.site.bytes);
+}
+
+std::string op_words(const std::string& op) {
+  return op == "wrmsr_ns_const" ? "constant-index wrmsr_ns" : "variable-index rdmsr";
+}
+
+}  // namespace
+
+std::string summary_tables(const DemoReport& r) {
+  std::string out = "Patch decisions at the demo's MSR sites (from altpv.debug)\n";
+  out += fmt::format("{:<22} {:<15} {:>4}  {:<26} {}\n", "machine", "site", "len", "choice",
+                     "site after patching");
+  for (const ConfigReport& c : r.configs) {
+    for (const DemoSite& s : c.sites) {
+      if (!s.decision) {
+        out += fmt::format("{:<22} {:<15} {:>4}  {:<26} {}\n", c.config.name(), s.name, "?",
+                           "(no decision line)", "");
+        continue;
+      }
+      out += fmt::format("{:<22} {:<15} {:>4}  {:<26} {}\n", c.config.name(), s.name,
+                         s.decision->len, s.decision->choice(), s.after);
+    }
+  }
+  out += "\nPer op: bytes at the call site (B), guest instructions (i), VM exits (x)\n";
+  out += fmt::format("{:<22} {:<15} {:<16} {:<16} {:<16} {}\n", "machine", "op", "altpv",
+                     "pvops_indirect", "pvops_direct", "conformance");
+  for (const ConfigReport& c : r.configs) {
+    for (const std::string& op : figure_ops()) {
+      out += fmt::format("{:<22} {:<15} {:<16} {:<16} {:<16} {}\n", c.config.name(), op,
+                         cell(figure(c, "altpv", op)), cell(figure(c, "pvops_indirect", op)),
+                         cell(figure(c, "pvops_direct", op)), c.verdict.passed() ? "PASS" : "FAIL");
+    }
+  }
+  for (const Differential& d : r.differentials) {
+    out += fmt::format("differential hvm vs pv, {:<16} {}\n", d.cpu_model + ":",
+                       d.verdict.passed() ? "PASS" : "FAIL");
+  }
+  if (r.bench) {
+    out += fmt::format("\nHost (Linux process, {}): ns per call and ratio to inline asm\n",
+                       r.bench->cpu);
+    out += fmt::format("{:<10} {:<24} {:>8} {:>8}\n", "op", "strategy", "ns/call", "x asm");
+    for (const DispatchResult& d : r.bench->dispatch) {
+      out += fmt::format("{:<10} {:<24} {:>8.2f} {:>8}\n", d.op, d.strategy, d.ns_per_call,
+                         d.ratio ? fmt::format("{:.2f}", *d.ratio) : "-");
+    }
+  }
+  return out;
+}
+
+std::string summary_words(const DemoReport& r) {
+  std::string out;
+  for (const CpuModel& m : cpu_models()) {
+    const ConfigReport* c = find_config(r, m.name, Personality::Hvm);
+    if (c == nullptr) continue;
+    for (const DemoSite& s : c->sites) {
+      const StrategyFigure* altpv = figure(*c, "altpv", s.name);
+      const StrategyFigure* pvops = figure(*c, "pvops_indirect", s.name);
+      if (!s.decision || altpv == nullptr || pvops == nullptr) continue;
+      out += fmt::format(
+          "- With {} (hvm), the {} site ({} bytes) became `{}` ({}): one op costs {}; a pv_ops "
+          "indirect call costs {}.\n",
+          model_words(m), op_words(s.name), s.decision->len, s.after, s.decision->choice(),
+          cost_words(*altpv), cost_words(*pvops));
+    }
+  }
+  if (const ConfigReport* pv = find_config(r, cpu_models().back().name, Personality::Pv)) {
+    for (const DemoSite& s : pv->sites) {
+      const StrategyFigure* altpv = figure(*pv, "altpv", s.name);
+      const StrategyFigure* direct = figure(*pv, "pvops_direct", s.name);
+      if (!s.decision || altpv == nullptr || direct == nullptr) continue;
+      out += fmt::format(
+          "- Under the PV personality the {} site became `{}`, a call to its native-ABI stub "
+          "(registers preserved, so the caller spills nothing): {}; pv_ops direct-called "
+          "costs {}. The PV side pays; the native side above pays nothing.\n",
+          op_words(s.name), s.after, cost_words(*altpv), cost_words(*direct));
+    }
+  }
+  std::size_t passed = 0;
+  for (const ConfigReport& c : r.configs) passed += c.verdict.passed() ? 1 : 0;
+  out += fmt::format(
+      "- Conformance: {} of {} machines passed (every MSR write reached the VMM in order, by "
+      "the path the CPU model and personality imply, and the final MSR bank matches); the "
+      "hvm and pv write sequences agree for {} of {} CPU models.\n",
+      passed, r.configs.size(),
+      std::count_if(r.differentials.begin(), r.differentials.end(),
+                    [](const Differential& d) { return d.verdict.passed(); }),
+      r.differentials.size());
+  if (r.bench) {
+    for (const DispatchResult& d : r.bench->dispatch) {
+      if (d.op != "rdpid" || !d.ratio) continue;
+      if (d.strategy == "altpv_inline" || d.strategy == "pv_ops" ||
+          d.strategy.find("stub") != std::string::npos) {
+        out += fmt::format("- Host rdpid, {}: {:.2f} ns/call, {:.2f}x hand-written asm.\n",
+                           d.strategy, d.ns_per_call, *d.ratio);
+      }
+    }
+  }
+  for (const ConfigReport& c : r.configs) {
+    for (const std::string& reason : c.verdict.reasons) {
+      out += fmt::format("  FAIL {}: {}\n", c.config.name(), reason);
+    }
+  }
+  for (const Differential& d : r.differentials) {
+    for (const std::string& reason : d.verdict.reasons) {
+      out += fmt::format("  FAIL differential {}: {}\n", d.cpu_model, reason);
+    }
+  }
+  return out;
+}
+
+}  // namespace altpv::demo

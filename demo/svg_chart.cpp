@@ -1,0 +1,134 @@
+#include "svg_chart.h"
+
+#include <algorithm>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "child_process.h"
+
+namespace altpv::demo {
+namespace {
+
+constexpr std::chrono::seconds kGnuplotTimeout{60};
+
+// A clustered bar chart: one cluster per row label, one bar per column.
+struct BarChart {
+  std::string name;
+  std::string title;
+  std::string ylabel;
+  std::vector<std::string> columns;
+  std::vector<std::pair<std::string, std::vector<double>>> rows;
+};
+
+std::string script(const BarChart& c, const std::filesystem::path& svg) {
+  double top = 0;
+  for (const auto& row : c.rows) {
+    for (double v : row.second) top = std::max(top, v);
+  }
+  // noenhanced: strategy names have underscores; headroom above the
+  // tallest bar for the key; two-line labels, unrotated (viewers rotate text unreliably).
+  std::string s = fmt::format(
+      "set terminal svg size 1400,600 dynamic noenhanced font 'sans,11'\n"
+      "set output '{}'\n"
+      "set title '{}'\nset ylabel '{}'\n"
+      "set style data histograms\nset style histogram clustered gap 1\n"
+      "set style fill solid 0.8 border -1\nset boxwidth 0.9\n"
+      "set grid ytics\nset key top left\nset yrange [0:{}]\n"
+      "set bmargin 5\nset xtics scale 0 font ',9'\n"
+      "$data << EOD\n",
+      svg.string(), c.title, c.ylabel, top * 1.2 + 1);
+  s += "label";
+  for (const std::string& col : c.columns) s += " \"" + col + "\"";
+  s += "\n";
+  for (const auto& [label, values] : c.rows) {
+    s += "\"" + label + "\"";
+    for (double v : values) s += fmt::format(" {}", v);
+    s += "\n";
+  }
+  s += "EOD\nplot ";
+  for (std::size_t i = 0; i < c.columns.size(); ++i) {
+    s += fmt::format("{}$data using {}:xtic(1) title columnheader({})", i == 0 ? "" : ", ", i + 2,
+                     i + 2);
+  }
+  return s + "\n";
+}
+
+BarChart guest_chart(const DemoReport& r) {
+  BarChart c{"guest-insns",
+             "Guest instructions per MSR op, by strategy (single-step count)",
+             "guest instructions per op",
+             figure_strategies(),
+             {}};
+  for (const ConfigReport& config : r.configs) {
+    for (const std::string& op : figure_ops()) {
+      std::vector<double> values;
+      for (const std::string& strategy : figure_strategies()) {
+        double v = 0;
+        for (const StrategyFigure& f : config.figures) {
+          if (f.strategy == strategy && f.op == op) v = static_cast<double>(f.insns);
+        }
+        values.push_back(v);
+      }
+      c.rows.emplace_back(config.config.name() + "\\n" + op, values);
+    }
+  }
+  return c;
+}
+
+BarChart bench_chart(const BenchResults& b) {
+  BarChart c{"host-ratio",
+             "Host ns per call relative to hand-written inline asm (" + b.cpu + ")",
+             "ns/call divided by inline asm",
+             {},
+             {}};
+  std::vector<std::string> ops;
+  for (const DispatchResult& d : b.dispatch) {
+    if (std::find(ops.begin(), ops.end(), d.op) == ops.end()) ops.push_back(d.op);
+  }
+  c.columns = ops;
+  std::vector<std::string> strategies;
+  for (const DispatchResult& d : b.dispatch) {
+    if (std::find(strategies.begin(), strategies.end(), d.strategy) == strategies.end()) {
+      strategies.push_back(d.strategy);
+    }
+  }
+  for (const std::string& strategy : strategies) {
+    std::vector<double> values;
+    for (const std::string& op : ops) {
+      double v = 0;
+      for (const DispatchResult& d : b.dispatch) {
+        if (d.op == op && d.strategy == strategy && d.ratio) v = *d.ratio;
+      }
+      values.push_back(v);
+    }
+    c.rows.emplace_back(strategy, values);
+  }
+  return c;
+}
+
+}  // namespace
+
+std::vector<std::filesystem::path> write_charts(const DemoReport& report,
+                                                const std::filesystem::path& dir,
+                                                Verdict& verdict) {
+  std::vector<BarChart> charts = {guest_chart(report)};
+  if (report.bench) charts.push_back(bench_chart(*report.bench));
+  std::vector<std::filesystem::path> written;
+  for (const BarChart& chart : charts) {
+    const std::filesystem::path gp = dir / (chart.name + ".gp");
+    const std::filesystem::path svg = dir / (chart.name + ".svg");
+    std::ofstream(gp) << script(chart, svg.filename());
+    // Run in `dir` via a relative output name, so the .gp script is portable.
+    const ChildOutcome run =
+        run_child({"gnuplot", "-e", "cd '" + dir.string() + "'", gp.string()}, kGnuplotTimeout);
+    if (!run.exited() || run.exit_code != 0) {
+      verdict.fail("gnuplot " + gp.string() + " failed: " + run.err);
+      continue;
+    }
+    written.push_back(svg);
+  }
+  return written;
+}
+
+}  // namespace altpv::demo

@@ -1,0 +1,18 @@
+// The report's charts, drawn by gnuplot (svg terminal): guest instructions
+// per op per strategy for every machine, and the host ns/call ratios.
+#pragma once
+
+#include <filesystem>
+#include <vector>
+
+#include "demo_report.h"
+#include "verdict.h"
+
+namespace altpv::demo {
+
+// Writes <name>.gp and <name>.svg into `dir` for each chart; returns the
+// SVG paths. A gnuplot failure fails `verdict` (the report is incomplete).
+std::vector<std::filesystem::path> write_charts(const DemoReport& report,
+                                                const std::filesystem::path& dir, Verdict& verdict);
+
+}  // namespace altpv::demo
