@@ -5,7 +5,10 @@ add_compile_options(-Wall -Wextra)
 # Site declarations compute lengths with `.if` on label differences, which
 # Clang's integrated assembler cannot evaluate; GNU as can. Consumers get the
 # same flag through the altpv targets' INTERFACE options.
-set(ALTPV_CLANG_AS_FLAG $<$<CXX_COMPILER_ID:Clang>:-fno-integrated-as>)
+# -fno-autolink: Clang would otherwise emit a .linker-options section, which
+# GNU as does not know and warns about in every translation unit.
+set(ALTPV_CLANG_AS_FLAG $<$<CXX_COMPILER_ID:Clang>:-fno-integrated-as>
+                        $<$<CXX_COMPILER_ID:Clang>:-fno-autolink>)
 add_compile_options(${ALTPV_CLANG_AS_FLAG})
 
 # Freestanding code (the engine for kernels, the testbed guest): no libc, no

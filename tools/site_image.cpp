@@ -26,9 +26,10 @@ void require_table(const ElfFile& elf, const Section& s, std::size_t record) {
   if (s.size % record != 0) {
     elf.fail(fmt::format("section {}: size {} not a multiple of {}", s.name, s.size, record));
   }
-  if (s.addr % alignof(SiteRecord) != 0) {
-    elf.fail(fmt::format("section {}: address {:#x} not {}-byte aligned", s.name, s.addr,
-                         alignof(SiteRecord)));
+  // Records are 4-byte aligned; bytes (record size 1) need no alignment.
+  const std::size_t align = record == 1 ? 1 : alignof(SiteRecord);
+  if (s.addr % align != 0) {
+    elf.fail(fmt::format("section {}: address {:#x} not {}-byte aligned", s.name, s.addr, align));
   }
 }
 

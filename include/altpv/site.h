@@ -72,7 +72,7 @@
 
 /* Replacement bytes, used when `cond` holds. */
 #define ALTPV_ALT(cond, ...)                                               \
-  ALTPV_S(.pushsection altpv_repl, "a"; 8810:)                            \
+  ALTPV_S(.pushsection altpv_repl, "ax"; 8810:)                            \
   ALTPV_INSN(__VA_ARGS__)                                                  \
   ALTPV_S(8811:; .popsection; .pushsection altpv_alts, "a"; .long 8810b - .; \
           .short (cond); .byte ALTPV_KIND_BYTES, 8811b - 8810b; .popsection) \
@@ -82,7 +82,7 @@
  * optional setup instructions (which must be position-independent), e.g. to
  * load the native registers a constant-index site keeps inside itself. */
 #define ALTPV_ALT_CALL_AFTER(cond, ...)                                            \
-  ALTPV_S(.pushsection altpv_repl, "a"; 8810:)                                     \
+  ALTPV_S(.pushsection altpv_repl, "ax"; 8810:)                                     \
   ALTPV_INSN(__VA_ARGS__)                                                          \
   ALTPV_S(8811:; .popsection; .pushsection altpv_alts, "a"; .long 8810b - .;       \
           .short (cond); .byte ALTPV_CALL_KIND, 8811b - 8810b + ALTPV_CALL_LEN;   \
@@ -110,7 +110,7 @@
   ALTPV_S(8802:) ALTPV_INSN(__VA_ARGS__) ALTPV_S(8803:)                      \
   ALTPV_TRACK_MAX(8803b - 8802b)                                               \
   ALTPV_PAD_FROM(8802b) ALTPV_S(8804:)                                        \
-  ALTPV_S(.pushsection altpv_repl, "a"; 8805:) ALTPV_INSN(__VA_ARGS__)        \
+  ALTPV_S(.pushsection altpv_repl, "ax"; 8805:) ALTPV_INSN(__VA_ARGS__)        \
   ALTPV_PAD_FROM(8805b) ALTPV_S(.popsection)                                   \
   ALTPV_SITE_RECORD(op, constant, flags)
 

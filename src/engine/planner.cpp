@@ -180,7 +180,12 @@ Refusal validate_site(const SiteTable& table, std::size_t index) {
   const SiteRecord& site = table.sites_begin[index];
   if (site.len == 0) return Refusal::ZeroLength;
   if (site.len > kMaxSiteLength) return Refusal::TooLong;
-  if (!in_range(site.site_address(), site.len, table.text_begin, table.text_end)) {
+  // altpv_repl is executable (as Linux's .altinstr_replacement is, so that
+  // assemblers keep line information), so it may lie inside the text range;
+  // a site must never point into it.
+  const std::uintptr_t site_addr = site.site_address();
+  if (!in_range(site_addr, site.len, table.text_begin, table.text_end) ||
+      (site_addr < addr(table.repl_end) && site_addr + site.len > addr(table.repl_begin))) {
     return Refusal::SiteOutOfText;
   }
   if (!in_range(site.orig_address(), site.len, addr(table.repl_begin), addr(table.repl_end))) {
