@@ -18,6 +18,7 @@
 //     -mgeneral-regs-only).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "altpv/site.h"
@@ -30,7 +31,7 @@ struct NativeRegs {
   std::uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
   std::uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
 };
-static_assert(sizeof(NativeRegs) == 15 * 8);
+static_assert(sizeof(NativeRegs) == std::size_t{15} * 8);
 
 }  // namespace altpv
 

@@ -4,7 +4,7 @@
 namespace altpv {
 
 CpuidResult cpuid_instruction(std::uint32_t leaf, std::uint32_t subleaf) {
-  CpuidResult r;
+  CpuidResult r{};
   asm volatile("cpuid"
                : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
                : "a"(leaf), "c"(subleaf));

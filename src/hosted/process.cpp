@@ -24,7 +24,7 @@ namespace altpv::hosted {
 namespace {
 
 struct TextRange {
-  std::uintptr_t probe;
+  std::uintptr_t probe = 0;
   std::uintptr_t begin = 0;
   std::uintptr_t end = 0;
 };
