@@ -27,15 +27,15 @@ std::string script(const BarChart& c, const std::filesystem::path& svg) {
     for (double v : row.second) top = std::max(top, v);
   }
   // noenhanced: strategy names have underscores; headroom above the
-  // tallest bar for the key; two-line labels, unrotated (viewers rotate text unreliably).
+  // tallest bar for the key; multi-line labels, unrotated (viewers rotate text unreliably).
   std::string s = fmt::format(
-      "set terminal svg size 1400,600 dynamic noenhanced font 'sans,11'\n"
+      "set terminal svg size 1700,600 dynamic noenhanced font 'sans,11'\n"
       "set output '{}'\n"
       "set title '{}'\nset ylabel '{}'\n"
       "set style data histograms\nset style histogram clustered gap 1\n"
       "set style fill solid 0.8 border -1\nset boxwidth 0.9\n"
       "set grid ytics\nset key top left\nset yrange [0:{}]\n"
-      "set bmargin 5\nset xtics scale 0 font ',9'\n"
+      "set bmargin 6\nset xtics scale 0 font ',9'\n"
       "$data << EOD\n",
       svg.string(), c.title, c.ylabel, top * 1.2 + 1);
   s += "label";
@@ -70,7 +70,9 @@ BarChart guest_chart(const DemoReport& r) {
         }
         values.push_back(v);
       }
-      c.rows.emplace_back(config.config.name() + "\\n" + op, values);
+      // Three short lines: long single-line labels overlap their neighbours.
+      c.rows.emplace_back(config.config.model.name + "\\n" + config.config.hv_name() + "\\n" + op,
+                          values);
     }
   }
   return c;
