@@ -1,6 +1,7 @@
 // The libc functions freestanding code may still call: the compiler emits
 // memcpy and memset for copies and zeroing, the engine uses memcmp, and
-// std::string_view uses strlen and memchr (find) in the guest and the engine.
+// std::string_view uses strlen and memchr (find) in the guest's own code
+// (the engine needs only memcpy, memset and memcmp).
 // memcpy and memset are written as `rep movsb`/`rep stosb` so the compiler
 // cannot turn their loops back into calls to themselves.
 #include <cstddef>

@@ -1,5 +1,5 @@
 // The libstdc++ hook that header-only code reaches without a libstdc++ to
-// link: std::string_view::substr range checks (here and in the engine).
+// link: std::string_view::substr range checks in the guest's own code.
 // There are no exceptions, so a failed check ends the guest.
 #include <string_view>  // declares the hook, [[noreturn]]
 
