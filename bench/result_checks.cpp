@@ -54,7 +54,7 @@ class PinnedToThisCpu {
   PinnedToThisCpu& operator=(const PinnedToThisCpu&) = delete;
 
  private:
-  cpu_set_t saved_;
+  cpu_set_t saved_{};
 };
 
 std::uint64_t kernel_fs_base() {

@@ -11,8 +11,6 @@
 #include <cerrno>
 #include <system_error>
 
-extern char** environ;
-
 namespace altpv::demo {
 namespace {
 
@@ -42,7 +40,7 @@ class Pipe {
     if (fd >= 0) close(fd);
     fd = -1;
   }
-  int fds_[2];
+  int fds_[2] = {-1, -1};
 };
 
 // Drains both pipes until the child closes them or the deadline passes.
@@ -86,6 +84,7 @@ ChildOutcome run_child(const std::vector<std::string>& argv, std::chrono::second
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = 0;

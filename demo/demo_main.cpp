@@ -155,14 +155,14 @@ int run(const Options& opt) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"altpv-demo: the testbed under every CPU model and personality"};
-  Options opt;
-  app.add_option("--build-dir", opt.build_dir, "the CMake build directory")->required();
-  app.add_option("--out", opt.out, "where report.json and the charts go")->required();
-  app.add_flag("--skip-bench", opt.skip_bench, "do not run the host benchmark");
-  app.add_flag("--quiet", opt.quiet, "no progress lines");
-  CLI11_PARSE(app, argc, argv);
   try {
+    CLI::App app{"altpv-demo: the testbed under every CPU model and personality"};
+    Options opt;
+    app.add_option("--build-dir", opt.build_dir, "the CMake build directory")->required();
+    app.add_option("--out", opt.out, "where report.json and the charts go")->required();
+    app.add_flag("--skip-bench", opt.skip_bench, "do not run the host benchmark");
+    app.add_flag("--quiet", opt.quiet, "no progress lines");
+    CLI11_PARSE(app, argc, argv);
     return run(opt);
   } catch (const std::exception& e) {
     fmt::print(stderr, "altpv-demo: FAILED: {}\n", e.what());
