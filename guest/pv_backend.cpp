@@ -44,7 +44,7 @@ MsrAccess hypercall_read(std::uint32_t msr, std::uint64_t* value) {
 
 class HypercallMsrHandler final : public altpv::MsrHandler {
  public:
-  MsrAccess write(std::uint32_t msr, std::uint64_t value, bool) override {
+  MsrAccess write(std::uint32_t msr, std::uint64_t value, bool) noexcept override {
     switch (pv_msr_policy(msr)) {
       case MsrPolicy::Hypercall:
         return hypercall_write(msr, value);
@@ -56,7 +56,7 @@ class HypercallMsrHandler final : public altpv::MsrHandler {
     return MsrAccess::Fault;
   }
 
-  MsrAccess read(std::uint32_t msr, std::uint64_t* value) override {
+  MsrAccess read(std::uint32_t msr, std::uint64_t* value) noexcept override {
     return pv_msr_policy(msr) == MsrPolicy::PassThrough ? MsrAccess::Native
                                                         : hypercall_read(msr, value);
   }
@@ -70,14 +70,14 @@ constinit HypercallMsrHandler handler;
 // Specialised stubs: the site's MSR is known, so there is no policy lookup
 // and no dispatch on the index. A refused access replays the native
 // instruction, as the generic stubs do.
-extern "C" void guest_pv_write_pat(altpv::NativeRegs* r) {
+extern "C" void guest_pv_write_pat(altpv::NativeRegs* r) noexcept {
   const std::uint64_t value = static_cast<std::uint32_t>(r->rax) | r->rdx << 32;
   if (guest::hypercall_write(0x277, value) != altpv::MsrAccess::Done) {
     asm volatile("wrmsr" : : "c"(0x277), "a"(r->rax), "d"(r->rdx) : "memory");
   }
 }
 
-extern "C" void guest_pv_read_testbed2(altpv::NativeRegs* r) {
+extern "C" void guest_pv_read_testbed2(altpv::NativeRegs* r) noexcept {
   std::uint64_t value = 0;
   if (guest::hypercall_read(altpv::msr::kTestbed2.index, &value) != altpv::MsrAccess::Done) {
     std::uint32_t lo, hi;

@@ -23,8 +23,8 @@ enum class MsrAccess : std::uint8_t { Done, Fault, Native };
 // the stubs, never from a site directly.
 class MsrHandler {
  public:
-  virtual MsrAccess write(std::uint32_t msr, std::uint64_t value, bool serialising) = 0;
-  virtual MsrAccess read(std::uint32_t msr, std::uint64_t* value) = 0;
+  virtual MsrAccess write(std::uint32_t msr, std::uint64_t value, bool serialising) noexcept = 0;
+  virtual MsrAccess read(std::uint32_t msr, std::uint64_t* value) noexcept = 0;
 
  protected:
   ~MsrHandler() = default;

@@ -2,7 +2,8 @@
 // ABI of the instruction it replaces, to a C++ handler with the C ABI.
 //
 // A stub saves every general-purpose register into a NativeRegs frame on the
-// stack, realigns the stack to 16 bytes, calls handler(NativeRegs*), and
+// stack, realigns the stack to 16 bytes, calls handler(NativeRegs*) (an
+// extern "C" function; make it noexcept: nothing may unwind through a stub), and
 // reloads every register from the frame. The handler reads the op's inputs
 // from the frame and writes only the op's outputs; everything else comes
 // back exactly as it was. Flags are not preserved (every site clobbers them).

@@ -121,37 +121,37 @@ using altpv::NativeRegs;
 
 extern "C" {
 
-void altpv_msr_handle_wrmsr(NativeRegs* r) {
+void altpv_msr_handle_wrmsr(NativeRegs* r) noexcept {
   altpv::write(*r, true);
 }
 
-void altpv_msr_handle_wrmsr_ns(NativeRegs* r) {
+void altpv_msr_handle_wrmsr_ns(NativeRegs* r) noexcept {
   altpv::write(*r, false);
 }
 
 // RDMSR: edx:eax with the upper halves of rax and rdx zeroed.
-void altpv_msr_handle_rdmsr(NativeRegs* r) {
+void altpv_msr_handle_rdmsr(NativeRegs* r) noexcept {
   const std::uint64_t value = altpv::read(*r);
   r->rax = altpv::lo32(value);
   r->rdx = value >> 32;
 }
 
 // The constant-index read sequence leaves the value in rax and hi << 32 in rdx.
-void altpv_msr_handle_rdmsr64(NativeRegs* r) {
+void altpv_msr_handle_rdmsr64(NativeRegs* r) noexcept {
   const std::uint64_t value = altpv::read(*r);
   r->rax = value;
   r->rdx = value >> 32 << 32;
 }
 
-void altpv_msr_handle_wrmsr_safe(NativeRegs* r) {
+void altpv_msr_handle_wrmsr_safe(NativeRegs* r) noexcept {
   r->rax = altpv::status_bits(altpv::write_safe(*r, true));
 }
 
-void altpv_msr_handle_wrmsr_ns_safe(NativeRegs* r) {
+void altpv_msr_handle_wrmsr_ns_safe(NativeRegs* r) noexcept {
   r->rax = altpv::status_bits(altpv::write_safe(*r, false));
 }
 
-void altpv_msr_handle_rdmsr_safe(NativeRegs* r) {
+void altpv_msr_handle_rdmsr_safe(NativeRegs* r) noexcept {
   std::uint64_t value;
   const bool ok = altpv::read_safe(*r, &value);
   r->rax = altpv::lo32(value);
@@ -159,7 +159,7 @@ void altpv_msr_handle_rdmsr_safe(NativeRegs* r) {
   r->rcx = altpv::status_bits(ok);
 }
 
-void altpv_msr_handle_rdmsr64_safe(NativeRegs* r) {
+void altpv_msr_handle_rdmsr64_safe(NativeRegs* r) noexcept {
   std::uint64_t value;
   const bool ok = altpv::read_safe(*r, &value);
   r->rax = value;

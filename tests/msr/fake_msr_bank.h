@@ -23,7 +23,7 @@ class FakeMsrBank final : public MsrHandler {
     for (std::uint32_t msr : known) values_[msr] = 0;
   }
 
-  MsrAccess write(std::uint32_t msr, std::uint64_t value, bool serialising) override {
+  MsrAccess write(std::uint32_t msr, std::uint64_t value, bool serialising) noexcept override {
     auto it = values_.find(msr);
     if (it == values_.end()) return MsrAccess::Fault;
     it->second = value;
@@ -31,7 +31,7 @@ class FakeMsrBank final : public MsrHandler {
     return MsrAccess::Done;
   }
 
-  MsrAccess read(std::uint32_t msr, std::uint64_t* value) override {
+  MsrAccess read(std::uint32_t msr, std::uint64_t* value) noexcept override {
     auto it = values_.find(msr);
     if (it == values_.end()) return MsrAccess::Fault;
     *value = it->second;
