@@ -6,12 +6,7 @@ bool expect_true(bool value, const char* text, const char* file, int line) {
   if (value) return true;
   char buf[256];
   altpv::TextBuffer msg(buf, sizeof buf);
-  msg.str(file)
-      .chr(':')
-      .dec(static_cast<std::uint64_t>(line))
-      .str(": expected ")
-      .str(text)
-      .str(" to hold");
+  failure_at(msg, file, line).str(text).str(" to hold");
   record_failure(msg.view());
   return false;
 }

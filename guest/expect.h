@@ -52,16 +52,18 @@ bool values_equal(const A& a, const B& b) {
   }
 }
 
+// Starts a failure message: "file.cpp:12: expected ".
+inline altpv::TextBuffer& failure_at(altpv::TextBuffer& msg, const char* file, int line) {
+  return msg.str(file).chr(':').dec(static_cast<std::uint64_t>(line)).str(": expected ");
+}
+
 template <typename A, typename B>
 bool expect_compare(bool want_equal, const A& a, const B& b, const char* a_text, const char* b_text,
                     const char* file, int line) {
   if (values_equal(a, b) == want_equal) return true;
   char buf[256];
   altpv::TextBuffer msg(buf, sizeof buf);
-  msg.str(file)
-      .chr(':')
-      .dec(static_cast<std::uint64_t>(line))
-      .str(": expected ")
+  failure_at(msg, file, line)
       .str(a_text)
       .str(want_equal ? " == " : " != ")
       .str(b_text)
