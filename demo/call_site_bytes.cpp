@@ -10,7 +10,7 @@ namespace altpv::demo {
 namespace {
 
 // The symbol's bytes, from the executable section that holds all of them.
-std::span<const std::uint8_t> code_of(const inspect::ElfFile& elf, const inspect::Symbol& sym) {
+std::span<const std::uint8_t> code_of(const inspect::ElfFile& elf, const hosted::Symbol& sym) {
   for (const inspect::Section& s : elf.sections()) {
     if (!s.executable() || !s.has_file_bytes()) continue;
     if (sym.address >= s.addr && sym.address - s.addr + sym.size <= s.size) {
@@ -30,7 +30,7 @@ std::string reference_function(const std::string& strategy, const std::string& o
 }
 
 CallSiteBytes call_site_bytes(const inspect::ElfFile& elf, const std::string& function) {
-  const inspect::Symbol& sym = find_function(elf, function);
+  const hosted::Symbol& sym = find_function(elf, function);
   if (sym.size == 0) throw std::runtime_error(elf.path() + ": " + function + " has no size");
   // Decoded, not just the last byte inspected: a tail jump's rel32 may end in c3.
   const inspect::Disassembly code = inspect::disassemble(code_of(elf, sym), sym.address);

@@ -8,7 +8,6 @@
 #include "guest_functions.h"
 #include "parse_error.h"
 #include "parsed_boot.h"
-#include "symbolizer.h"
 
 namespace altpv::demo {
 namespace {
@@ -29,7 +28,7 @@ std::string describe_bytes(const std::string& hex, std::uint64_t address,
                            const inspect::ElfFile& guest) {
   const std::vector<std::uint8_t> bytes = hex_to_bytes(hex);
   const inspect::Disassembly code = inspect::disassemble(bytes, address);
-  const inspect::Symbolizer symbols(guest.symbols());
+  const hosted::SymbolTable& symbols = guest.symbols();
   std::string text;
   std::size_t nop_bytes = 0;
   for (const inspect::Instruction& insn : code.instructions) {

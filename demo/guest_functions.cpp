@@ -6,8 +6,8 @@
 
 namespace altpv::demo {
 
-const inspect::Symbol& find_function(const inspect::ElfFile& elf, const std::string& name) {
-  for (const inspect::Symbol& sym : elf.symbols()) {
+const hosted::Symbol& find_function(const inspect::ElfFile& elf, const std::string& name) {
+  for (const hosted::Symbol& sym : elf.symbols().symbols()) {
     if (sym.name == name) return sym;
   }
   throw std::runtime_error(elf.path() + ": no function " + name);
@@ -15,7 +15,7 @@ const inspect::Symbol& find_function(const inspect::ElfFile& elf, const std::str
 
 const SiteDecision* decision_in(const std::vector<SiteDecision>& decisions,
                                 const inspect::ElfFile& elf, const std::string& function) {
-  const inspect::Symbol& sym = find_function(elf, function);
+  const hosted::Symbol& sym = find_function(elf, function);
   return find_site_in(decisions, sym.address, sym.address + sym.size);
 }
 

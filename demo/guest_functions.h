@@ -5,17 +5,17 @@
 #include <string>
 #include <vector>
 
+#include "altpv/hosted/symbol_table.h"
 #include "decision_lines.h"
 
 namespace altpv::inspect {
 class ElfFile;
-struct Symbol;
 }  // namespace altpv::inspect
 
 namespace altpv::demo {
 
 // Throws std::runtime_error when the ELF has no function of that name.
-const inspect::Symbol& find_function(const inspect::ElfFile& elf, const std::string& name);
+const hosted::Symbol& find_function(const inspect::ElfFile& elf, const std::string& name);
 
 // The decision for the one site inside `function`; nullptr when it holds
 // none or several.

@@ -112,7 +112,6 @@ ElfFile ElfFile::read(const std::string& path) {
     f.fail(fmt::format("section header table ({} entries) outside the file (truncated?)", count));
   }
 
-  Elf_Scn* symtab = nullptr;
   for (Elf_Scn* scn = nullptr; (scn = elf_nextscn(elf.get(), scn)) != nullptr;) {
     GElf_Shdr sh;
     if (gelf_getshdr(scn, &sh) == nullptr) {
@@ -134,28 +133,10 @@ ElfFile ElfFile::read(const std::string& path) {
     if (s.allocated() && s.addr + s.size < s.addr) {
       f.fail(fmt::format("section {}: address range wraps around", s.name));
     }
-    if (sh.sh_type == SHT_SYMTAB || (sh.sh_type == SHT_DYNSYM && symtab == nullptr)) symtab = scn;
     f.sections_.push_back(std::move(s));
   }
 
-  if (symtab != nullptr) {
-    GElf_Shdr sh;
-    Elf_Data* data = elf_getdata(symtab, nullptr);
-    if (gelf_getshdr(symtab, &sh) != nullptr && data != nullptr &&
-        sh.sh_entsize == sizeof(Elf64_Sym)) {
-      for (std::size_t i = 0; i < sh.sh_size / sh.sh_entsize; ++i) {
-        GElf_Sym sym;
-        if (gelf_getsym(data, static_cast<int>(i), &sym) == nullptr) continue;
-        if (GELF_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_shndx == SHN_UNDEF) continue;
-        const char* name = elf_strptr(elf.get(), sh.sh_link, sym.st_name);
-        if (name != nullptr && name[0] != '\0') {
-          f.symbols_.push_back({sym.st_value, sym.st_size, name});
-        }
-      }
-    }
-  }
-  std::sort(f.symbols_.begin(), f.symbols_.end(),
-            [](const Symbol& a, const Symbol& b) { return a.address < b.address; });
+  f.symbols_ = hosted::SymbolTable::read(elf.get());
   return f;
 }
 

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "altpv/hosted/symbol_table.h"
+
 namespace altpv::inspect {
 
 struct Section {
@@ -24,13 +26,6 @@ struct Section {
   bool has_file_bytes() const;  // not SHT_NOBITS
 };
 
-// A function symbol, for symbol+offset.
-struct Symbol {
-  std::uint64_t address = 0;
-  std::uint64_t size = 0;
-  std::string name;
-};
-
 class ElfFile {
  public:
   // Reads and validates `path`; throws InspectError("PATH: problem").
@@ -43,7 +38,7 @@ class ElfFile {
   // The section's bytes in the file (empty for SHT_NOBITS).
   std::span<const std::uint8_t> contents(const Section& section) const;
   // Function symbols from .symtab (or .dynsym when stripped), by address.
-  const std::vector<Symbol>& symbols() const { return symbols_; }
+  const hosted::SymbolTable& symbols() const { return symbols_; }
 
   // Throws InspectError("PATH: what").
   [[noreturn]] void fail(const std::string& what) const;
@@ -52,7 +47,7 @@ class ElfFile {
   std::string path_;
   std::vector<std::uint8_t> bytes_;
   std::vector<Section> sections_;
-  std::vector<Symbol> symbols_;
+  hosted::SymbolTable symbols_;
 };
 
 }  // namespace altpv::inspect

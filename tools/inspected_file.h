@@ -7,7 +7,6 @@
 
 #include "elf_file.h"
 #include "site_image.h"
-#include "symbolizer.h"
 
 namespace altpv::inspect {
 
@@ -24,7 +23,7 @@ struct InspectedFile {
 
   ElfFile elf;
   SiteImage image;
-  Symbolizer symbols;
+  const hosted::SymbolTable& symbols;  // elf's
 };
 
 }  // namespace altpv::inspect

@@ -1,27 +1,20 @@
 #include "altpv/hosted/symbolizer.h"
 
 #include <fcntl.h>
-#include <gelf.h>
 #include <libelf.h>
 #include <link.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <map>
 #include <mutex>
-#include <vector>
+
+#include "altpv/hosted/symbol_table.h"
 
 namespace altpv::hosted {
 namespace {
 
-struct Symbol {
-  std::uintptr_t start;  // module-relative
-  std::uintptr_t size;
-  std::string name;
-};
-
 struct Module {
-  std::uintptr_t probe;
+  std::uintptr_t probe = 0;
   std::uintptr_t base = 0;
   std::string path{};
   bool found = false;
@@ -43,60 +36,32 @@ int find_module(dl_phdr_info* info, std::size_t, void* data) {
   return 0;
 }
 
-// Function symbols of one ELF file, sorted by address; .symtab when the file
-// has one (it names static functions too), .dynsym otherwise.
-std::vector<Symbol> load_symbols(const std::string& path) {
-  std::vector<Symbol> out;
+SymbolTable load_symbols(const std::string& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return out;
+  if (fd < 0) return {};
   elf_version(EV_CURRENT);
   Elf* elf = elf_begin(fd, ELF_C_READ, nullptr);
-  Elf_Scn* chosen = nullptr;
-  for (Elf_Scn* scn = nullptr; elf != nullptr && (scn = elf_nextscn(elf, scn)) != nullptr;) {
-    GElf_Shdr sh;
-    if (gelf_getshdr(scn, &sh) == nullptr) continue;
-    if (sh.sh_type == SHT_SYMTAB || (sh.sh_type == SHT_DYNSYM && chosen == nullptr)) chosen = scn;
-  }
-  GElf_Shdr sh;
-  Elf_Data* data = chosen != nullptr ? elf_getdata(chosen, nullptr) : nullptr;
-  if (data != nullptr && gelf_getshdr(chosen, &sh) != nullptr && sh.sh_entsize != 0) {
-    for (std::size_t i = 0; i < sh.sh_size / sh.sh_entsize; ++i) {
-      GElf_Sym sym;
-      if (gelf_getsym(data, static_cast<int>(i), &sym) == nullptr) continue;
-      if (GELF_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_value == 0) continue;
-      const char* name = elf_strptr(elf, sh.sh_link, sym.st_name);
-      if (name != nullptr) out.push_back({sym.st_value, sym.st_size, name});
-    }
-  }
+  SymbolTable table = SymbolTable::read(elf);
   if (elf != nullptr) elf_end(elf);
   close(fd);
-  std::sort(out.begin(), out.end(),
-            [](const Symbol& a, const Symbol& b) { return a.start < b.start; });
-  return out;
+  return table;
 }
 
 }  // namespace
 
 std::string describe_address(std::uintptr_t address) {
   static std::mutex mutex;
-  static std::map<std::string, std::vector<Symbol>> cache;
+  static std::map<std::string, SymbolTable> cache;
 
-  Module m{address};
+  Module m;
+  m.probe = address;
   dl_iterate_phdr(find_module, &m);
   if (!m.found) return {};
   const std::lock_guard lock(mutex);
   auto it = cache.find(m.path);
   if (it == cache.end()) it = cache.emplace(m.path, load_symbols(m.path)).first;
-  const std::vector<Symbol>& syms = it->second;
-  const std::uintptr_t rel = address - m.base;
-  auto s = std::upper_bound(syms.begin(), syms.end(), rel,
-                            [](std::uintptr_t a, const Symbol& sym) { return a < sym.start; });
-  if (s == syms.begin()) return {};
-  --s;
-  if (rel >= s->start + std::max<std::uintptr_t>(s->size, 1)) return {};
-  char off[32];
-  std::snprintf(off, sizeof off, "+0x%lx", static_cast<unsigned long>(rel - s->start));
-  return s->name + off;
+  // Symbols hold link-time addresses: relative to the module's load bias.
+  return it->second.describe(address - m.base);
 }
 
 }  // namespace altpv::hosted
