@@ -1,5 +1,6 @@
 #include "boot_patching.h"
 
+#include "altpv/linked_site_table.h"
 #include "altpv/report.h"
 #include "altpv/site_records.h"
 #include "altpv/text_writer.h"
@@ -9,10 +10,7 @@
 #include "pv_backend.h"
 #include "pv_signature.h"
 
-// Bounds from guest.ld.
-extern "C" const altpv::SiteRecord __start_altpv_sites[], __stop_altpv_sites[];
-extern "C" const altpv::AltRecord __start_altpv_alts[], __stop_altpv_alts[];
-extern "C" const std::uint8_t __start_altpv_repl[], __stop_altpv_repl[];
+// The patchable code range, from guest.ld (which also bounds the tables).
 extern "C" const char __text_start[], __text_end[];
 
 namespace guest {
@@ -73,14 +71,8 @@ void patch_at_boot(const Cmdline& cmdline) {
     Line().out().str("altpv: features ").str(buf);
   }
 
-  const SiteTable table{__start_altpv_sites,
-                        __stop_altpv_sites,
-                        __start_altpv_alts,
-                        __stop_altpv_alts,
-                        __start_altpv_repl,
-                        __stop_altpv_repl,
-                        reinterpret_cast<std::uintptr_t>(__text_start),
-                        reinterpret_cast<std::uintptr_t>(__text_end)};
+  const SiteTable table = linked_site_table(reinterpret_cast<std::uintptr_t>(__text_start),
+                                            reinterpret_cast<std::uintptr_t>(__text_end));
   const Backend* backend = state.features.has(Feature::Pv) ? &pv_backend() : nullptr;
   BootTextWriter writer;
   Recorder recorder(debug);

@@ -7,18 +7,8 @@
 
 #include "altpv/hosted/process_text_writer.h"
 #include "altpv/hosted/symbolizer.h"
+#include "altpv/linked_site_table.h"
 #include "altpv/report.h"
-
-// Defined by the linker for sections whose names are C identifiers; weak so
-// that an image without any site still links. Hidden: each image sees its own.
-extern "C" {
-extern const altpv::SiteRecord __start_altpv_sites[] __attribute__((weak, visibility("hidden")));
-extern const altpv::SiteRecord __stop_altpv_sites[] __attribute__((weak, visibility("hidden")));
-extern const altpv::AltRecord __start_altpv_alts[] __attribute__((weak, visibility("hidden")));
-extern const altpv::AltRecord __stop_altpv_alts[] __attribute__((weak, visibility("hidden")));
-extern const std::uint8_t __start_altpv_repl[] __attribute__((weak, visibility("hidden")));
-extern const std::uint8_t __stop_altpv_repl[] __attribute__((weak, visibility("hidden")));
-}
 
 namespace altpv::hosted {
 namespace {
@@ -80,19 +70,9 @@ ProcessFeatures process_features() {
 }
 
 SiteTable process_site_table() {
-  SiteTable t;
-  t.sites_begin = __start_altpv_sites;
-  t.sites_end = __stop_altpv_sites;
-  t.alts_begin = __start_altpv_alts;
-  t.alts_end = __stop_altpv_alts;
-  t.repl_begin = __start_altpv_repl;
-  t.repl_end = __stop_altpv_repl;
-  if (t.sites_begin == nullptr) return t;
-  TextRange range{reinterpret_cast<std::uintptr_t>(t.sites_begin)};
-  dl_iterate_phdr(find_text, &range);
-  t.text_begin = range.begin;
-  t.text_end = range.end;
-  return t;
+  TextRange range{reinterpret_cast<std::uintptr_t>(__start_altpv_sites)};
+  if (range.probe != 0) dl_iterate_phdr(find_text, &range);
+  return linked_site_table(range.begin, range.end);
 }
 
 void ReportPrinter::on_decision(const Decision& d) {

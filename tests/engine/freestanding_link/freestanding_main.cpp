@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 
+#include "altpv/linked_site_table.h"
 #include "altpv/op_ids.h"
 #include "altpv/patcher.h"
 #include "altpv/report.h"
@@ -12,14 +13,7 @@
 #include "altpv/text_buffer.h"
 
 extern "C" {
-// Defined by the linker (orphan sections named like C identifiers, and the
-// default script's text bounds).
-extern const altpv::SiteRecord __start_altpv_sites[];
-extern const altpv::SiteRecord __stop_altpv_sites[];
-extern const altpv::AltRecord __start_altpv_alts[];
-extern const altpv::AltRecord __stop_altpv_alts[];
-extern const std::uint8_t __start_altpv_repl[];
-extern const std::uint8_t __stop_altpv_repl[];
+// The default linker script's text bounds.
 extern const char __executable_start[];
 extern const char etext[];
 
@@ -96,15 +90,9 @@ class Printer final : public altpv::DecisionObserver {
 }  // namespace
 
 int freestanding_main() {
-  altpv::SiteTable table;
-  table.sites_begin = __start_altpv_sites;
-  table.sites_end = __stop_altpv_sites;
-  table.alts_begin = __start_altpv_alts;
-  table.alts_end = __stop_altpv_alts;
-  table.repl_begin = __start_altpv_repl;
-  table.repl_end = __stop_altpv_repl;
-  table.text_begin = reinterpret_cast<std::uintptr_t>(__executable_start);
-  table.text_end = reinterpret_cast<std::uintptr_t>(etext);
+  const altpv::SiteTable table =
+      altpv::linked_site_table(reinterpret_cast<std::uintptr_t>(__executable_start),
+                               reinterpret_cast<std::uintptr_t>(etext));
 
   std::uint32_t scratch[4];
   altpv::BootTextWriter writer;

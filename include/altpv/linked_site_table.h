@@ -1,0 +1,34 @@
+// The site table of the image this code is linked into, from the section
+// bounds the linker provides: GNU ld defines __start_/__stop_ symbols for the
+// altpv sections by itself; a kernel linker script defines the same names.
+// Freestanding-safe.
+#pragma once
+
+#include <cstdint>
+
+#include "altpv/site_records.h"
+
+// Weak: an image without any site still links (the bounds are then null).
+// Hidden: in a process every image (executable, shared library) sees its own.
+#define ALTPV_SECTION_BOUND __attribute__((weak, visibility("hidden")))
+extern "C" {
+extern const altpv::SiteRecord __start_altpv_sites[] ALTPV_SECTION_BOUND;
+extern const altpv::SiteRecord __stop_altpv_sites[] ALTPV_SECTION_BOUND;
+extern const altpv::AltRecord __start_altpv_alts[] ALTPV_SECTION_BOUND;
+extern const altpv::AltRecord __stop_altpv_alts[] ALTPV_SECTION_BOUND;
+extern const std::uint8_t __start_altpv_repl[] ALTPV_SECTION_BOUND;
+extern const std::uint8_t __stop_altpv_repl[] ALTPV_SECTION_BOUND;
+}
+#undef ALTPV_SECTION_BOUND
+
+namespace altpv {
+
+// The linked image's tables, checked against [text_begin, text_end): a
+// process takes that range from its program headers, a kernel from its
+// linker script.
+inline SiteTable linked_site_table(std::uintptr_t text_begin, std::uintptr_t text_end) {
+  return {__start_altpv_sites, __stop_altpv_sites, __start_altpv_alts, __stop_altpv_alts,
+          __start_altpv_repl,  __stop_altpv_repl,  text_begin,         text_end};
+}
+
+}  // namespace altpv
