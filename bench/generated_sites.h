@@ -11,7 +11,7 @@
 
 #include <cstddef>
 
-#include "altpv/site_records.h"
+#include "altpv/engine/site_records.h"
 
 namespace altpv::bench {
 

@@ -4,10 +4,10 @@
 
 #include <cstdint>
 
-#include "altpv/hosted/process_text_writer.h"
+#include "hosted/process_text_writer.h"
 #include "altpv/patcher.h"
-#include "altpv/planner.h"
-#include "altpv/text_writer.h"
+#include "altpv/engine/planner.h"
+#include "altpv/engine/text_writer.h"
 #include "generated_sites.h"
 
 namespace altpv::bench {

@@ -111,8 +111,8 @@ int run(const Options& opt) {
     fmt::print("SKIP: /dev/kvm not available: the demo boots the testbed\n");
     return kSkipExitCode;
   }
-  const Testbed testbed{require_file(opt.build_dir / "vmm/altpv-vmm").string(),
-                        require_file(opt.build_dir / "guest/altpv-guest").string()};
+  const Testbed testbed{require_file(opt.build_dir / "testbed/vmm/altpv-vmm").string(),
+                        require_file(opt.build_dir / "testbed/guest/altpv-guest").string()};
   fs::create_directories(opt.out);
   const auto start = std::chrono::steady_clock::now();
 

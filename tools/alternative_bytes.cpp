@@ -5,9 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "altpv/nop_fill.h"
-#include "altpv/planner.h"
-#include "altpv/report.h"
+#include "altpv/engine/nop_fill.h"
+#include "altpv/engine/planner.h"
+#include "altpv/engine/report.h"
 
 namespace altpv::inspect {
 namespace {}  // namespace

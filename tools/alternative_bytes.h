@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "altpv/site_records.h"
+#include "altpv/engine/site_records.h"
 
 namespace altpv::inspect {
 

@@ -7,7 +7,7 @@
 
 #include "altpv/backend.h"
 #include "altpv/features.h"
-#include "altpv/planner.h"
+#include "altpv/engine/planner.h"
 #include "site_image.h"
 
 namespace altpv::inspect {

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "alternative_bytes.h"
-#include "altpv/planner.h"
+#include "altpv/engine/planner.h"
 #include "commands.h"
 #include "disassembly_output.h"
 #include "inspected_file.h"

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "altpv/hosted/symbol_table.h"
+#include "hosted/symbol_table.h"
 
 namespace altpv::inspect {
 

@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "alternative_bytes.h"
-#include "altpv/planner.h"
-#include "altpv/report.h"
+#include "altpv/engine/planner.h"
+#include "altpv/engine/report.h"
 #include "commands.h"
 #include "disassembly_output.h"
 #include "inspected_file.h"

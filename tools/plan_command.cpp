@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "altpv/features.h"
-#include "altpv/report.h"
+#include "altpv/engine/report.h"
 #include "boot_plan.h"
 #include "commands.h"
 #include "disassembler.h"

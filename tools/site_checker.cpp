@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "alternative_bytes.h"
-#include "altpv/planner.h"
+#include "altpv/engine/planner.h"
 #include "boot_plan.h"
 #include "disassembler.h"
 

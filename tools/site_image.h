@@ -9,7 +9,7 @@
 #include <span>
 #include <vector>
 
-#include "altpv/site_records.h"
+#include "altpv/engine/site_records.h"
 #include "elf_file.h"
 
 namespace altpv::inspect {

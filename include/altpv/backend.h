@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-#include "altpv/site_records.h"
+#include "altpv/engine/site_records.h"
 
 namespace altpv {
 

@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "altpv/site_records.h"
+#include "altpv/engine/site_records.h"
 
 // Weak: an image without any site still links (the bounds are then null).
 // Hidden: in a process every image (executable, shared library) sees its own.

@@ -7,9 +7,9 @@
 
 #include "altpv/backend.h"
 #include "altpv/features.h"
-#include "altpv/planner.h"
-#include "altpv/site_records.h"
-#include "altpv/text_writer.h"
+#include "altpv/engine/planner.h"
+#include "altpv/engine/site_records.h"
+#include "altpv/engine/text_writer.h"
 
 namespace altpv {
 

@@ -34,7 +34,7 @@
 #define ALTPV_SITE_H
 
 #include "altpv/feature_bits.h"
-#include "altpv/site_kinds.h"
+#include "altpv/engine/site_kinds.h"
 
 /* Call alternatives must not clobber a red zone the compiler may be using.
  * Freestanding code (kernels, the testbed guest) is built -mno-red-zone;

@@ -1,6 +1,6 @@
 #include <cstring>
 
-#include "altpv/text_writer.h"
+#include "altpv/engine/text_writer.h"
 
 namespace altpv {
 

@@ -1,6 +1,6 @@
 #include "altpv/extable.h"
 
-#include "altpv/site_records.h"
+#include "altpv/engine/site_records.h"
 
 namespace altpv {
 

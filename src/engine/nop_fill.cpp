@@ -1,4 +1,4 @@
-#include "altpv/nop_fill.h"
+#include "altpv/engine/nop_fill.h"
 
 #include <cstring>
 

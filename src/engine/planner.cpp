@@ -1,8 +1,8 @@
-#include "altpv/planner.h"
+#include "altpv/engine/planner.h"
 
 #include <cstring>
 
-#include "altpv/nop_fill.h"
+#include "altpv/engine/nop_fill.h"
 
 namespace altpv {
 namespace {

@@ -1,6 +1,6 @@
-#include "altpv/report.h"
+#include "altpv/engine/report.h"
 
-#include "altpv/text_buffer.h"
+#include "altpv/engine/text_buffer.h"
 
 namespace altpv {
 namespace {

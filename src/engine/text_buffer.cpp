@@ -1,4 +1,4 @@
-#include "altpv/text_buffer.h"
+#include "altpv/engine/text_buffer.h"
 
 namespace altpv {
 

@@ -5,10 +5,10 @@
 #include <cstdlib>
 #include <vector>
 
-#include "altpv/hosted/process_text_writer.h"
-#include "altpv/hosted/symbolizer.h"
+#include "hosted/process_text_writer.h"
+#include "hosted/symbolizer.h"
 #include "altpv/linked_site_table.h"
-#include "altpv/report.h"
+#include "altpv/engine/report.h"
 
 namespace altpv::hosted {
 namespace {

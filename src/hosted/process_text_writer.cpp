@@ -1,4 +1,4 @@
-#include "altpv/hosted/process_text_writer.h"
+#include "hosted/process_text_writer.h"
 
 #include <fcntl.h>
 #include <linux/membarrier.h>

@@ -1,4 +1,4 @@
-#include "altpv/hosted/symbol_table.h"
+#include "hosted/symbol_table.h"
 
 #include <gelf.h>
 #include <libelf.h>

@@ -1,4 +1,4 @@
-#include "altpv/hosted/symbolizer.h"
+#include "hosted/symbolizer.h"
 
 #include <fcntl.h>
 #include <libelf.h>
@@ -8,7 +8,7 @@
 #include <map>
 #include <mutex>
 
-#include "altpv/hosted/symbol_table.h"
+#include "hosted/symbol_table.h"
 
 namespace altpv::hosted {
 namespace {

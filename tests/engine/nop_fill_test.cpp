@@ -1,6 +1,6 @@
 // fill_nops() checked by an independent decoder: every length decodes as
 // the intended NOP, or as a short JMP to the end of the fill over INT3s.
-#include "altpv/nop_fill.h"
+#include "altpv/engine/nop_fill.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // plan_site() on tables built in memory: selection, rendering, verification.
-#include "altpv/planner.h"
+#include "altpv/engine/planner.h"
 
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <vector>
 
-#include "altpv/text_writer.h"
+#include "altpv/engine/text_writer.h"
 
 namespace altpv::testing {
 

@@ -1,5 +1,5 @@
 // The decision report and the bounded TextBuffer under it.
-#include "altpv/report.h"
+#include "altpv/engine/report.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <set>
 #include <string>
 
-#include "altpv/text_buffer.h"
+#include "altpv/engine/text_buffer.h"
 
 namespace altpv::testing {
 namespace {

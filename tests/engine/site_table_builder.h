@@ -10,7 +10,7 @@
 #include <optional>
 #include <vector>
 
-#include "altpv/site_records.h"
+#include "altpv/engine/site_records.h"
 
 namespace altpv::testing {
 

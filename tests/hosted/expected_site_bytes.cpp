@@ -2,8 +2,8 @@
 
 #include <cstring>
 
-#include "altpv/nop_fill.h"
-#include "altpv/planner.h"
+#include "altpv/engine/nop_fill.h"
+#include "altpv/engine/planner.h"
 
 namespace altpv::testing {
 

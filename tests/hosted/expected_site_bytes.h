@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "altpv/site_records.h"
+#include "altpv/engine/site_records.h"
 
 namespace altpv::testing {
 

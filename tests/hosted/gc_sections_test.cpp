@@ -8,7 +8,7 @@
 #include <string>
 
 #include "altpv/hosted/process.h"
-#include "altpv/hosted/symbolizer.h"
+#include "hosted/symbolizer.h"
 #include "altpv/op_ids.h"
 #include "altpv/site.h"
 

@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "altpv/site_records.h"
+#include "altpv/engine/site_records.h"
 #include "elf_edit.h"
 
 namespace altpv::inspect::test {

@@ -12,7 +12,7 @@
 #include "altpv/backend.h"
 #include "altpv/features.h"
 #include "altpv/patcher.h"
-#include "altpv/site_records.h"
+#include "altpv/engine/site_records.h"
 
 namespace altpv::hosted {
 

@@ -1,0 +1,16 @@
+// The BSP's C++ entry (from guest_entry in entry.S): exceptions first, so
+// that anything after is reported; then the boot block; then patching, before
+// any patched site runs; then the tests, which end the guest.
+#include "abi/abi.h"
+#include "boot.h"
+#include "boot_patching.h"
+#include "idt.h"
+#include "test_runner.h"
+
+extern "C" [[noreturn]] void kernel_main(const altpv::testbed::BootInfo* info) {
+  guest::idt_init();
+  guest::idt_load();
+  guest::boot_init(info);
+  guest::patch_at_boot(guest::cmdline());
+  guest::run_tests(guest::cmdline());
+}

@@ -1,0 +1,22 @@
+// Application processors. The BSP starts each with the StartVcpu hypercall;
+// the AP enters ap_entry (entry.S) on its own stack, loads the guest's GDT
+// and IDT, runs one function and halts, which parks it in the VMM.
+#pragma once
+
+#include <cstdint>
+
+#include "abi/abi.h"
+
+namespace guest {
+
+// vCPUs the guest has stacks for; smp tests skip APs beyond it.
+inline constexpr std::uint32_t kMaxVcpus = 16;
+
+using ApFunction = void (*)(std::uint64_t arg);
+
+// Starts vCPU `index` (1 .. kMaxVcpus-1) running fn(arg). The VMM's status:
+// BadState if it was started before (a vCPU starts once per boot),
+// BadArgument if there is no such vCPU.
+altpv::testbed::HypercallError start_ap(std::uint32_t index, ApFunction fn, std::uint64_t arg);
+
+}  // namespace guest
