@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "c_abi_ops.h"
 
 #include "op_bodies.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The ops as out-of-line C-ABI functions, and the two indirect ways of
 // reaching them that strategies 3 and 5 measure. Defined in another
 // translation unit, so the compiler cannot see through the pointers.

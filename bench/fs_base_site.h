@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The second op as an altpv site declared outside the library, as any user
 // would declare one: RDFSBASE where the kernel allows it (CPUID alone is not
 // enough, see docs/bench.md), else a load of the TCB self-pointer at %fs:0,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Whether this process may execute RDFSBASE. CPUID only says the CPU has
 // it; the kernel must also set CR4.FSGSBASE (Linux 5.9 and later), which it
 // announces in AT_HWCAP2. Without it RDFSBASE raises #UD.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "generated_sites.h"
 
 #include <sys/mman.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A site table generated at run time, for the patch-throughput benchmark:
 // `count` copies of the shape of altpv::cpu_number() (alternatives RDPID
 // and RDTSCP, original `mov $0x7b,%ecx; lsl %ecx,%ecx`), laid out as the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The IFUNC library. ld.so runs each resolver once, when it binds the
 // symbol, and the PLT slot then jumps straight to the chosen function.
 #include "ifunc_ops.h"

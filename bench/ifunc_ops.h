@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Strategy 4: the ops as glibc IFUNCs exported by a shared library
 // (libaltpv_bench_ifunc.so), so each call goes through the PLT.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What the results were measured on.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // altpv-bench: the same op reached through each dispatch strategy, all in
 // one run, with ratios to hand-written inline asm; then patch throughput.
 // See docs/bench.md.

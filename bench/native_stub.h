@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Strategy 6's backend: the paravirtual side of altpv, where a site that
 // keeps its native instruction's register ABI is patched into a call to a
 // native-ABI stub (native_abi.h) that runs a C++ handler.

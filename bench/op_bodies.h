@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The two measured ops as hand-written inline asm. This is strategy 1 (the
 // limit), and also the body that every other strategy ends up running, so
 // the strategies differ only in how they reach it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "patch_throughput.h"
 
 #include <benchmark/benchmark.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Patch throughput: planning alone, and planning plus applying through each
 // writer, on generated tables of two sizes so that growth is visible.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The summary after the run: each strategy's time per call and its ratio to
 // hand-written inline asm, patch throughput in sites per second, printed as
 // a table and optionally written as JSON (schema in docs/bench.md).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "result_checks.h"
 
 #include <asm/prctl.h>

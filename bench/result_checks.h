@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Runs every strategy's op once and compares the result with what the
 // kernel reports, before anything is timed: a strategy that computes the
 // wrong thing (a bad patch, a stub that loses the output) fails the run.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "site_checks.h"
 
 #include <cstdint>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reads back every benchmark site of this process after patching and checks
 // that it holds the bytes the strategy is supposed to measure: RDPID and
 // RDFSBASE inline for strategy 2, a red-zone-skipping call to the backend's

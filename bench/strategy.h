@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A dispatch strategy: one way of reaching an op from its call site. Each
 // strategy lives in its own translation unit (strategy_*.cpp), which
 // instantiates the benchmark loop with the op inlined at the call site.

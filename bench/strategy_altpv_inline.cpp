@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Strategy 2: an altpv site patched inline at start-up. After patching the
 // site holds the instruction itself (plus NOP padding), so it should cost
 // what strategy 1 costs; site_checks.cpp proves the bytes are right.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Strategy 3: an indirect call through a function pointer held in memory.
 #include "c_abi_ops.h"
 #include "strategy.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Strategy 4: a call into a shared library through the PLT to the function
 // its IFUNC resolver chose.
 #include "ifunc_ops.h"

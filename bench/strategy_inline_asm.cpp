@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Strategy 1: the preferred instruction written inline by hand. The limit.
 #include "op_bodies.h"
 #include "strategy.h"

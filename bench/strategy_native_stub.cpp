@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Strategy 6: what the paravirtual side pays. Each site holds the native
 // instruction as its original and a call alternative under PV; patched with
 // +pv it becomes `lea -128(%rsp),%rsp; call stub`, the stub saves every

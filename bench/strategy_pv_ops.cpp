@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Strategy 5: Linux PARAVIRT_XXL as it is today, `call *pv_ops.member(%rip)`
 // into a C-ABI function. As with PVOP_CALL, the call is hidden in asm, so
 // the compiler must assume every caller-saved register is clobbered: it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "timing_collector.h"
 
 namespace altpv::bench {

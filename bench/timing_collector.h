@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The display reporter Google Benchmark would use (so --benchmark_format
 // still works), plus a record of every benchmark's time, so that the ratios
 // in the summary come from the same run as the table above them.

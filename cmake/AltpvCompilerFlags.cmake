@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Warnings for everything we build, and the flag sets the two worlds need.
 
 add_compile_options(-Wall -Wextra)

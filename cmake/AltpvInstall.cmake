@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # `cmake --install` puts the headers, both libraries and a package config in
 # place so that another project can `find_package(altpv)`.
 include(GNUInstallDirs)

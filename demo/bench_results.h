@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // altpv-bench's --json (docs/bench.md): the host-side ns/call per strategy,
 // and each one's ratio to hand-written inline asm.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "config_report.h"
 
 #include "conformance.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Everything the demo shows for one testbed machine: the patch decisions
 // at the demo's MSR sites, the conformance verdict, and the per-strategy
 // figures (bytes at the call site, guest instructions and VM exits per op).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // altpv-demo: boots the testbed under every CPU model and personality,
 // checks MSR conformance, collects the patch decisions and per-strategy
 // figures, runs the host benchmark, prints a summary and writes report/

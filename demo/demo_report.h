@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What one demo run found: every machine's report, the cross-personality
 // differential per CPU model, and the host benchmark if it ran.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The demo's visible progress: one line per step and per guest boot, on
 // stderr so stdout stays the summary. Safe to call from several threads.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // report.json: the demo's findings as data (format: demo/report.schema.json,
 // described in docs/demo.md).
 #pragma once

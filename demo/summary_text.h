@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The demo's printed summary: tables of decisions and figures, then the
 // findings in words.
 #pragma once

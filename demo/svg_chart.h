@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The report's charts, drawn by gnuplot (svg terminal): guest instructions
 // per op per strategy for every machine, and the host ns/call ratios.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "alternative_bytes.h"
 
 #include <algorithm>

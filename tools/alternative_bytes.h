@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What each alternative of a site puts into the site, for sites that
 // altpv::validate_site accepted (so every pointer below is in bounds).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "boot_plan.h"
 
 #include "altpv/patcher.h"

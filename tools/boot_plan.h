@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The decisions the engine would make at boot, without writing anything:
 // altpv::apply() over the laid-out image, so that overlapping and duplicated
 // records are found and decisions come in the same order as a guest's report.

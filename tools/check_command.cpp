@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `check`: run the checker and report every problem, naming its site.
 #include <set>
 

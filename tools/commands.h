@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The subcommands of altpv-inspect. Each returns the process exit status and
 // throws InspectError when its input is unreadable or malformed.
 #pragma once

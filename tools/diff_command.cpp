@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `diff`: which alternative each site of a patched dump holds (the testbed
 // VMM's --dump-text writes the program's ELF with its text as patched).
 #include <algorithm>

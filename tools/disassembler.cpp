@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "disassembler.h"
 
 #include <Zydis/Zydis.h>

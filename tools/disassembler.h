@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Decoding site bytes into instructions: the MSR table first (msr_encodings.h),
 // then Zydis. AT&T syntax with lower-case hex, to read like objdump.
 #pragma once

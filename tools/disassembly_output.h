@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Printing decoded instructions, as text (objdump-like) and as JSON.
 #pragma once
 

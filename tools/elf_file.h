@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // An ELF64 x86-64 executable or shared object, read whole and validated:
 // header, section table and every section's file range are checked before
 // anything is read through them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Errors about the input: unreadable or malformed files and bad arguments.
 // They end the command with a message naming the problem, never a crash.
 #pragma once

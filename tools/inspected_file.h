@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // An ELF file opened for inspection: its sections, its laid-out site table
 // and its symbols, with the naming every subcommand uses for a site.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `list`: every site with its original and alternatives, decoded.
 #include <fmt/format.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // altpv-inspect: inspect and check the patch sites of an ELF file.
 #include <cstdio>
 #include <exception>

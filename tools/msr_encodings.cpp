@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "msr_encodings.h"
 
 #include <cstring>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Encodings the disassembler (Zydis 4.0) does not know, decoded from a small
 // table before Zydis is asked: WRMSRNS and the MSR immediate forms.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `plan`: the decision report the engine would print at boot for a feature
 // set, line for line as altpv::format_decision writes it.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The checker: everything that makes a site unsafe or suspicious, found in a
 // file on disk before it ever boots.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "site_image.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The allocated sections of an ELF file laid out in one buffer as they sit
 // in memory, so that the self-relative offsets of the site records resolve
 // exactly as at run time, and the engine can read the table in place.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Patches its own sites at start-up and uses one: the CPU number, from RDPID
 // where the CPU has it. Exit 0 when the patched site agrees with the kernel.
 #include <sched.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A backend supplies the stubs that call alternatives are patched to.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Two user-space-safe ops built on patch sites, each with an honest fallback.
 // The asm of each site declares the union of what every alternative writes.
 // always_inline: GCC sizes an asm statement by its lines, counts the site

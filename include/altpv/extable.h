@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Exception table: a fault anywhere inside a listed range of code resumes at
 // that range's fixup. The _safe MSR ops use it so that a #GP becomes an
 // error code; a kernel's #GP/#UD handler calls find_fixup().

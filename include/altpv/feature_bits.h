@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Feature bit numbers. Plain #defines so that C, C++, inline asm strings and
  * .S files all name the same numbers; features.h gives them types and names. */
 #ifndef ALTPV_FEATURE_BITS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Named feature bits and the set the engine selects alternatives against.
 // Freestanding: no allocation, no exceptions.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The site table of the image this code is linked into, from the section
 // bounds the linker provides: GNU ld defines __start_/__stop_ symbols for the
 // altpv sections by itself; a kernel linker script defines the same names.

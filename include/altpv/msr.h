@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // MSR access with the two write flavours of the seed discussion:
 //   wrmsr()    serialising: WRMSR;
 //   wrmsr_ns() may be non-serialising: WRMSRNS imm32 form (constant index,

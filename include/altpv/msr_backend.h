@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The paravirtual side of the MSR API: native-ABI stubs for every MSR site
 // shape, and a Backend that hands them to the engine.
 //

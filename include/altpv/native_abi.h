@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Native-ABI stubs: the bridge from a patched site, which keeps the register
 // ABI of the instruction it replaces, to a C++ handler with the C ABI.
 //

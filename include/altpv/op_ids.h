@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Op ids: which stub family a call alternative of a site resolves to.
  * Plain #defines so asm can use them. Ids below ALTPV_OP_USER_BASE are
  * altpv's own; other code declares its ops from there up. */

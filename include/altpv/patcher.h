@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Applying a plan: verify each site, then write through a TextWriter.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Declaring patch sites, from C/C++ inline asm and from .S files alike.
  *
  * A site lists its alternatives in priority order, then its original:

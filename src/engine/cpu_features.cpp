@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CPUID is unprivileged, so one detector serves kernels and processes.
 #include "altpv/features.h"
 

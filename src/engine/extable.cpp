@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "altpv/extable.h"
 
 #include "altpv/engine/site_records.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "altpv/features.h"
 
 #include "altpv/engine/text_buffer.h"

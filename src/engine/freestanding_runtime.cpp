@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The one C++ runtime hook the engine's interfaces need when no libsupc++ is
 // linked: a call through a pure virtual slot. It cannot happen in correct
 // code, so it traps. Built only into the freestanding library.

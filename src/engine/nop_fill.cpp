@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "altpv/engine/nop_fill.h"
 
 #include <cstring>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "altpv/patcher.h"
 
 namespace altpv {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "altpv/engine/planner.h"
 
 #include <cstring>

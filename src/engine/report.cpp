@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "altpv/engine/report.h"
 
 #include "altpv/engine/text_buffer.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "altpv/hosted/process.h"
 
 #include <link.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hosted/process_text_writer.h"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Writes code in a running process without ever mapping it writable and
 // executable: stores go through /proc/self/mem, which the kernel performs
 // on the page itself (copy-on-write for file-backed text) while user space

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hosted/symbol_table.h"
 
 #include <gelf.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The function symbols of one ELF image, and symbol+offset lookups in them.
 // Shared by the process symbolizer and the host tools (hosted only).
 #pragma once

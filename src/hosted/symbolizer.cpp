@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hosted/symbolizer.h"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // symbol+offset for code addresses in this process, from the ELF symbol
 // tables (.symtab, else .dynsym) of the module that contains the address.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One native-ABI stub per MSR site shape, and the C++ side of each: unpack
 // the site's registers, ask the MsrHandler, write the outputs back where the
 // native instruction (or the site's native sequence) would leave them.

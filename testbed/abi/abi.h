@@ -1,9 +1,12 @@
+// SPDX-License-Identifier: MIT
 // The contract between altpv-vmm and a testbed guest: boot block, hypercall
 // numbers and registers, the paravirtual CPUID leaves. Freestanding-safe: the
 // guest and the VMM both include it, so neither can drift from the other.
 #pragma once
 
 #include <cstdint>
+
+#include "altpv/version.h"
 
 namespace altpv::testbed {
 
@@ -12,7 +15,7 @@ namespace altpv::testbed {
 // Passed in rdi to the ELF entry point of the bootstrap vCPU. Lives in guest
 // RAM below the kernel; the VMM writes it once before the first KVM_RUN.
 inline constexpr std::uint64_t kBootMagic = 0x746f6f4276706c41ULL;  // "AlpvBoot"
-inline constexpr std::uint32_t kBootVersion = 1;
+inline constexpr std::uint32_t kBootVersion = kTestbedAbiVersion;
 inline constexpr std::uint32_t kMaxCmdline = 1024;
 
 struct BootInfo {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The boot block the VMM passed, checked once at entry, and the command line
 // it carries. Read-only after boot_init.
 #pragma once

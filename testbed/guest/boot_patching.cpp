@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "boot_patching.h"
 
 #include "altpv/linked_site_table.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Patching the guest's own sites at boot, before any of them runs: the
 // feature set (the VMM's CPU model, cpu_model.h; the synthetic PV
 // bit, then altpv.features= overrides) and the engine's decision for each

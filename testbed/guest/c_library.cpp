@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The libc functions freestanding code may still call: the compiler emits
 // memcpy and memset for copies and zeroing, the engine uses memcmp, and
 // std::string_view uses strlen and memchr (find) in the guest's own code

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The guest command line: words separated by spaces, each either a flag
 // ("list", "altpv.debug") or key=value ("run=boot.*", "altpv.features=-rdpid").
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Console output over the ConsoleWrite hypercall, formatted with
 // altpv::TextBuffer. One line is one hypercall, so lines from several vCPUs
 // never interleave mid-line.

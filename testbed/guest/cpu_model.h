@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The CPU the VMM's model describes. Some KVMs (this machine's) answer CPUID
 // leaves 1 and 7 from the host and ignore the VMM's table, so the VMM also
 // publishes its model in the mirror leaves of testbed/abi.h; the guest reads

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The libstdc++ hook that header-only code reaches without a libstdc++ to
 // link: std::string_view::substr range checks in the guest's own code.
 // There are no exceptions, so a failed check ends the guest.

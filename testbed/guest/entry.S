@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Where the VMM enters the guest: 64-bit mode, paging on with RAM identity
  * mapped, the VMM's GDT loaded, interrupts off.
  *   guest_entry: the bootstrap vCPU; rdi = guest-physical BootInfo.

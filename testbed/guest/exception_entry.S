@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One entry stub per exception vector (0-31). Each pushes a zero error code
  * where the CPU pushes none, so every frame has the same layout
  * (exception_frame.h), then the vector, then all general registers, and

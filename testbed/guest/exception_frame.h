@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What an exception handler sees: the registers the entry stubs
 // (exception_entry.S) push below the CPU's own iretq frame. The handler may
 // change any field; the stub restores them all and returns with iretq.

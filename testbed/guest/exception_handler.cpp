@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "exception_handler.h"
 
 #include "altpv/extable.h"

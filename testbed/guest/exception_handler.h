@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What the exception stubs call, and what tests can ask about the last
 // exception a fixup resumed from.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Assertions for guest tests, in the spirit of GoogleTest: EXPECT_* records
 // a failure (file:line, both expressions and both values) and carries on;
 // ASSERT_* also returns from the test function.

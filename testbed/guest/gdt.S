@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The guest's GDT, in guest memory: exception delivery and iretq load CS and
  * SS from the table itself, so a GDT that exists only in the segment
  * registers the VMM set would end in a triple fault. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Shell-style name matching for run=: `*` matches any run of characters,
 // `?` any one character; everything else matches itself.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Hypercalls to altpv-vmm: `out %eax, $port` with the testbed ABI's registers
 // (include/altpv/testbed/abi.h).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The interrupt descriptor table: a gate per exception vector, each to its
 // stub in exception_entry.S. One table, shared by every vCPU.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "invalid_opcode.h"
 
 #include "hypercall.h"

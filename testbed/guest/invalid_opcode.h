@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The #UD path of CPU-model emulation. On hosts where KVM raises #UD for an
 // instruction the VMM's CPU model advertises (WRMSRNS, the MSR immediate
 // forms), the guest hands its registers to the VMM, which emulates the

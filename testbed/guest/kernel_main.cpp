@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The BSP's C++ entry (from guest_entry in entry.S): exceptions first, so
 // that anything after is reported; then the boot block; then patching, before
 // any patched site runs; then the tests, which end the guest.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The end of the guest when something is wrong outside any assertion: an
 // unhandled exception, a bad boot block, a bad command line.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "pv_backend.h"
 
 #include "altpv/msr.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The guest's paravirtual backend, for altpv-vmm --hv pv: every MSR site
 // becomes a call to its native-ABI stub, and the stubs reach the hypervisor
 // through MsrRead/MsrWrite hypercalls, following a per-MSR policy

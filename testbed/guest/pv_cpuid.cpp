@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "pv_cpuid.h"
 
 #include "altpv/native_abi.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A non-MSR native-ABI op, to show the stub layer is generic: CPUID.
 // Natively the site is the CPUID instruction. Under PV it calls a stub whose
 // handler answers from the VMM's CPU model (the mirror leaves, cpu_model.h)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "pv_signature.h"
 
 #include <cstdint>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Whether the testbed hypervisor announces its paravirtual interface.
 #pragma once
 

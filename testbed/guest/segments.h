@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The guest's own GDT selectors (gdt.S). The same values as the VMM's boot
  * GDT, so nothing changes when the guest switches to its own table. Plain
  * #defines: the assembler includes this file too. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Application processors. The BSP starts each with the StartVcpu hypercall;
 // the AP enters ap_entry (entry.S) on its own stack, loads the guest's GDT
 // and IDT, runs one function and halts, which parks it in the VMM.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "test_registry.h"
 
 extern "C" const guest::TestCase __start_guest_tests[];

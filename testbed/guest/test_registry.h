@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Guest test cases. Each is a record in the guest_tests section, so a test
 // exists by being linked in, and the runner finds them all through the
 // section bounds:

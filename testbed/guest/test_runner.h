@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Runs the test cases the command line selects, reports each to the VMM
 // (TestBegin, then TestPass, TestFail or TestSkip) and exits with the verdict.
 //   list                 prints every linked test, one "guest-test: NAME" line each

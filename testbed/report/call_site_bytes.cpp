@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "call_site_bytes.h"
 
 #include <stdexcept>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bytes at the call site, per strategy, read from the guest ELF. Each figure
 // is measured on a reference function that does one op and nothing else
 // (guest/tests/figures.cpp), so the function's code minus its return is what

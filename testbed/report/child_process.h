@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Runs a program as a child process and captures what it says: stdout,
 // stderr and how it ended. Stops it when it overruns its time.
 #pragma once

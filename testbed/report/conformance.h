@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The conformance checks of one testbed boot (docs/demo.md):
 //   - the writes the VMM logged are, in order, the writes msr.workload
 //     announced, minus the ones the PV backend drops by policy;

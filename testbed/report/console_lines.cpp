@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "console_lines.h"
 
 #include <charconv>

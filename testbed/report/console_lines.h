@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The guest console, line by line: the lines that start with a given tag.
 #pragma once
 

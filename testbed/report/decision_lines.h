@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The guest's altpv.debug report, one line per patch site, in the format of
 // altpv::format_decision (src/engine/report.cpp):
 //   altpv: site 3 @0x1011a0 op 2 const 0x40000100 len 17: alt 2 [wrmsrns] bytes

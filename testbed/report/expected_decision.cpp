@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "expected_decision.h"
 
 namespace altpv::demo {

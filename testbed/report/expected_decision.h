@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What the engine must choose for the constant-index wrmsr_ns site
 // (ALTPV_MSR_WRMSR_NS_CONST_SITE) on each testbed machine: the PV call
 // under pv, else WRMSRNS imm32,%rax with MSR_IMM, else WRMSRNS, else the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // figures.msr's console lines: `figure <strategy> <op> insns=<n> exits=<n>`,
 // the guest instructions and VM exits one op costs with one strategy (the
 // call into the reference function and its return already subtracted).

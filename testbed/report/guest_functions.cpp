@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "guest_functions.h"
 
 #include <stdexcept>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The guest's functions by name (from its ELF symbol table), and the patch
 // site a given function holds.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "msr_expect.h"
 
 #include <sstream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The writes msr.workload announces before making them:
 //   msr-expect <op> 0x<msr> 0x<value>
 #pragma once

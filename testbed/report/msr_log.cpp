@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "msr_log.h"
 
 #include <nlohmann/json.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The VMM's --msr-log: one JSON object per MSR access the bank served,
 //   {"seq","vcpu","op":"write"|"read","msr","value","value_hex","path"}
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A line or document that does not have the shape its producer documents.
 // Parsers never guess: a malformed line fails the whole check.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "parsed_boot.h"
 
 #include "parse_error.h"

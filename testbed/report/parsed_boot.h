@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A boot's --json and --msr-log, parsed. A boot that did not end by itself
 // or left output that cannot be parsed fails the verdict, with the reason.
 #pragma once

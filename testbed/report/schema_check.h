@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A JSON Schema (draft-07) validator for the subset report.schema.json
 // uses: type, required, properties, additionalProperties (boolean), items,
 // enum, const, minimum, minItems, $ref to "#/definitions/...". A schema

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "testbed_config.h"
 
 namespace altpv::demo {

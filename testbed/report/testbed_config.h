@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The machines the testbed is booted as: a CPU model (which MSR
 // instructions the VMM advertises) and a hypervisor personality.
 #pragma once

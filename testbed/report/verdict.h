@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The outcome of a check: passed, or the reasons it did not, in words a
 // reader can act on without the source.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "vmm_result.h"
 
 #include <algorithm>

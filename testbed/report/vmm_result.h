@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The VMM's --json result (docs/vmm.md).
 #pragma once
 

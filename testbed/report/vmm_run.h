@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One boot of the testbed: altpv-vmm as a child process with a given
 // machine, guest command line and outputs, and everything it produced.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "workload_boot.h"
 
 #include "conformance.h"

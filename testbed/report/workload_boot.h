@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One boot running msr.workload with altpv.debug, fully checked: the
 // conformance checks of conformance.h plus the parsed material (patch
 // decisions, the MSR log) other checks and reports build on.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // How an MSR write must reach the VMM, given the API flavour the guest used,
 // the CPU model and the personality. This is the contract msr.workload is
 // checked against (docs/demo.md lists the rules).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Where the VMM puts its boot structures in guest RAM. Everything lives below
 // kReservedEnd (1 MiB); the guest ELF must not load anything there.
 #pragma once

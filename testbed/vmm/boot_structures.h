@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The state a guest sees at its ELF entry point: identity page tables, a GDT
 // in guest memory, the BootInfo block and command line, and the long-mode
 // segment/control registers that refer to them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Guest console: hypercall ConsoleWrite and COM1 data writes, kept raw on
 // stdout (VMM diagnostics go to stderr). Shared by all vCPUs.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The CPUID the guest sees: KVM_GET_SUPPORTED_CPUID, then the personality,
 // then --cpu overrides. The VMM also asks it which instructions it may emulate.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "crash_report.h"
 
 #include <algorithm>

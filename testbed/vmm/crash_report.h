@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The post-mortem of a vCPU: registers, control registers, and the bytes at
 // rip when rip maps into guest RAM.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A guest kernel ELF64 file, validated against the guest's memory layout
 // before a single byte is copied. Works on a byte buffer so tests can feed it
 // malformed files directly.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Process exit codes of altpv-vmm (documented in docs/vmm.md).
 #pragma once
 

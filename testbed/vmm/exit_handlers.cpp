@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The vCPU run loop and one handler per KVM exit kind.
 #include <algorithm>
 #include <cstring>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Owning file descriptor and the checked ioctl every KVM call goes through.
 #pragma once
 

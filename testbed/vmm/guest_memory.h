@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Guest RAM: one anonymous mapping identity-mapped at guest-physical 0. Every
 // access by a guest-supplied address goes through the bounds checks here.
 #pragma once

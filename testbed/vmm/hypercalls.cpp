@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One handler per hypercall (abi.h). Every pointer and length comes from the
 // guest and is checked against guest RAM; a bad one fails the call, never
 // the VMM.

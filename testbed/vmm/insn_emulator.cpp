@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "insn_emulator.h"
 
 #include <iterator>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Decoder and executor for the MSR instructions the CPU model may advertise
 // but the host lacks: WRMSRNS, WRMSRNS imm32,r64 and RDMSR r64,imm32. Both
 // emulation paths use it: KVM's emulation-failure exit and the guest's #UD

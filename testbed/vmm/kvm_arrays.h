@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // kvm_cpuid2 and kvm_msrs as the kernel lays them out. The distribution's
 // uapi headers declare their trailing arrays with __DECLARE_FLEX_ARRAY, whose
 // empty struct member has size 1 in C++: the arrays shift and the ioctl

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The whole testbed machine: VM, CPU model, MSR bank, console and verdict,
 // one thread per vCPU, the AP start gate, and the end of the run (guest
 // exit, crash, timeout) with its report and exit code.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // altpv-vmm: boots a testbed guest ELF on KVM and turns its verdict into an
 // exit code (see docs/vmm.md).
 #include <fstream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Owning mmap() region (guest RAM, a vCPU's kvm_run page).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "msr_bank.h"
 
 #include <array>

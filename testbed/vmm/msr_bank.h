@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The MSRs the VMM emulates in user space, their architectural checks, and
 // the write log. Shared by all vCPUs; every access is serialised here.
 //

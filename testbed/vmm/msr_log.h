@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // --msr-log: one JSON object per line for every MSR access the bank serves,
 // {"seq","vcpu","op","msr","value","path"}. seq is global across vCPUs.
 #pragma once

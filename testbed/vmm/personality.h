@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // How the testbed presents itself to the guest (--hv).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // --json: the result of a run for scripts and ctest drivers.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What the guest has told the VMM about its own tests and verdict, and how the
 // run ended. Shared by all vCPUs; the first ending wins.
 #pragma once

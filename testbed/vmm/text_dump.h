@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // --dump-text: a copy of the guest ELF whose executable PT_LOAD file bytes
 // are replaced by guest memory as it is now, so `objdump -d` shows the code
 // as patched at boot, with the original symbols.

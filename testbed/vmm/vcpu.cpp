@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "vcpu.h"
 
 #include "kvm_arrays.h"

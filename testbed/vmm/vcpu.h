@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One KVM vCPU: its fd, its kvm_run page and typed accessors for its state.
 // Only its own thread touches it while the VM runs.
 #pragma once

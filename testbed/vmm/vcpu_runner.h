@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The run loop of one vCPU thread and its exit handlers: one handler per
 // exit kind (exit_handlers.cc) and one per hypercall (hypercalls.cc).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The KVM VM: /dev/kvm, the VM fd, guest RAM registered as slot 0, and the
 // VM-wide capabilities the testbed relies on (user-space MSR exits through
 // the MSR filter, instruction bytes on emulation failure).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Runs `altpv-bench --quick --json JSON` and checks the outcome.
 #   -DBENCH=path  -DJSON=path
 #   -DFEATURES=overrides  run with ALTPV_FEATURES set; the run must then fail

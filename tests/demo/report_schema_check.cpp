@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // demo.report_schema: runs `altpv-demo --skip-bench` into a fresh directory
 // and checks its report.json against demo/report.schema.json, then that
 // every machine is there and every verdict passed. Exit 77 (ctest SKIP)

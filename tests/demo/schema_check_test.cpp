@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The report schema validator on small schemas: each supported keyword
 // rejects what it should, and the checked-in schema is one it can read.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A Backend that hands out one stub address (or none) and remembers what the
 // engine asked for, so tests can check the op, constant and call shape.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Feature names, override strings and their formatting.
 #include "altpv/features.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Hostile site tables: every malformed record gets its specific refusal and
 // is never written, while a valid site in the same table is still patched.
 #include <gtest/gtest.h>

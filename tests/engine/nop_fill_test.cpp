@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fill_nops() checked by an independent decoder: every length decodes as
 // the intended NOP, or as a short JMP to the end of the fill over INT3s.
 #include "altpv/engine/nop_fill.h"

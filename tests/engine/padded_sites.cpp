@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "padded_sites.h"
 
 #include "altpv/op_ids.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Sites declared with site.h in this test binary, each with a probe that
 // says how long its original is, so the assembler's padding can be checked.
 #pragma once

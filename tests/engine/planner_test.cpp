@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // plan_site() on tables built in memory: selection, rendering, verification.
 #include "altpv/engine/planner.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A TextWriter that performs writes into the fake text of a SiteTableBuilder
 // and records them, so tests can tell exactly which sites were written.
 #pragma once

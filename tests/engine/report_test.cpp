@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The decision report and the bounded TextBuffer under it.
 #include "altpv/engine/report.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Sites and feature sets several engine tests plan against.
 #pragma once
 

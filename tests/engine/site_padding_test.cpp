@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The assembler's side of site.h, on real sites in this binary: the padding
 // after each original decodes as NOPs that end exactly at the site's end.
 #include <gtest/gtest.h>

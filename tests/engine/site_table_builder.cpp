@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "site_table_builder.h"
 
 #include <cstring>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Lays out a fake text range, site records, alternative records and
 // replacement bytes in ONE buffer with correct self-relative offsets, so the
 // planner and patcher can be tested on tables no assembler produced,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "x86_decoder.h"
 
 #include <Zydis/Zydis.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // An independent x86-64 decoder (Zydis) for checking the bytes the engine
 // and the assembler produce.
 #pragma once

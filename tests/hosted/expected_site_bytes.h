@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What a site must hold once alternative `chosen` is patched in, worked out
 // from the site table and the stub independently of the planner.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Built as a PIE with -ffunction-sections and --gc-sections: the site
 // sections must survive, and so must a function that only a site record
 // refers to, and patching must work through the start/stop symbols.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // hosted::process_features on a CPU feature set built by the test, so the
 // results do not depend on the machine.
 #include <gtest/gtest.h>

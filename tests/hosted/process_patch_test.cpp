@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // End to end in this process: patch the real sites of this binary under
 // several feature sets, check the bytes in memory, and run the sites.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // patch_process_at_startup in a child process, with $ALTPV_FEATURES set:
 // a bad value is reported by name and nothing is patched.
 #include <gtest/gtest.h>

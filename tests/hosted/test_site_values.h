@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* What the sites of the hosted tests leave in eax, per alternative. Plain
  * #defines: the .S sites and stub use them too. */
 #ifndef ALTPV_TEST_SITE_VALUES_H

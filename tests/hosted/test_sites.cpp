@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "test_sites.h"
 
 #include "altpv/site.h"

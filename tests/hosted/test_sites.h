@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Sites the hosted tests patch and execute, and the stub their call
 // alternatives go to.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The stub of the test backend, and a site that checks a call alternative
  * leaves its caller's red zone alone. */
 #include "altpv/site.h"

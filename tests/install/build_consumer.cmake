@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Builds examples/consumer against altpv the way MODE says and runs it.
 #   cmake -DBUILD=<altpv build> -DSOURCE=<altpv source> -DCONSUMER=<dir>
 #         -DWORK=<scratch> -DMODE=find_package|add_subdirectory -DCXX=<compiler>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // An MsrHandler for processes: a small bank of MSRs in memory with a log, so
 // the PV path of every MSR op can be exercised without ring 0.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The MSR API under PV in an ordinary process: every site is patched to call
 // its stub, the stubs reach a FakeMsrBank, and the results are what the
 // native instructions would give. Re-patching without PV restores the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reference functions for the zero-cost check: each altpv MSR call next to
 // the hand-written inline asm of the same instruction. Compiled with the
 // freestanding (kernel) flags; never executed, only disassembled.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Register preservation through every MSR site as patched under PV in a
 // process: all registers random before the site, and after it only the
 // site's declared outputs and clobbers may differ.

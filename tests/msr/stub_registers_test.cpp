@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Register preservation through every MSR stub: all general-purpose
 // registers are filled with random values, the stub is called the way a
 // patched site calls it, and every register but the op's declared outputs

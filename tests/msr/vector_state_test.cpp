@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The hosted stub flavour preserves vector state: a handler that wipes every
 // vector register (as compiled C++ may, e.g. in memcpy) leaves the site's
 // xmm0-15 (and the upper ymm halves) as they were.

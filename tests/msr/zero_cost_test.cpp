@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The native path costs nothing: each reference function using the altpv
 // API compiles to no more instructions, and touches no more registers, than
 // the hand-written inline asm of the same instruction (NOP padding aside).

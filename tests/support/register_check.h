@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Comparing register frames before and after a site or stub, for host and
 // guest tests alike (freestanding: no allocation).
 #pragma once

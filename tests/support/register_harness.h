@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Test support shared by host and guest tests: call a native-ABI stub with
 // every general-purpose register loaded from a NativeRegs, and store every
 // register as the stub left it. The difference between the two is what the

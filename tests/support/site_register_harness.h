@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Test support shared by host and guest tests: run one patch site with every
 // general-purpose register loaded from a NativeRegs, and store every
 // register back into it afterwards. Whatever the site was patched to (the

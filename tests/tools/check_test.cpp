@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `check`: passes on the good fixtures, names the site of every problem.
 #include <gtest/gtest.h>
 

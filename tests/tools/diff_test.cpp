@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `diff`: a "dump" made here by writing an alternative's rendered bytes into
 // a copy of the fixture, as the VMM's --dump-text would after patching.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The decoder the checker relies on: the MSR table for what Zydis 4.0 lacks,
 // and the facts (RIP-relative, branch target, NOP) the checks read.
 #include "disassembler.h"

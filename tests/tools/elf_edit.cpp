@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "elf_edit.h"
 
 #include <fstream>

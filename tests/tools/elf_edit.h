@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A copy of a fixture ELF file that a test corrupts or patches, then saves.
 #pragma once
 

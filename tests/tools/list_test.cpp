@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `list` on the fixtures: structure and decoded mnemonics of every site.
 #include <gtest/gtest.h>
 

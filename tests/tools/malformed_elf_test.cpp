@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Malformed input: a clear message naming the problem, a non-zero exit, and
 // never a crash (exit_code -1 would be a signal).
 #include <gtest/gtest.h>

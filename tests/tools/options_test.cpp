@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The command line: CLI11 errors exit non-zero, --help and --version work.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // `plan`: the engine's own decision lines for a feature set.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reading and rewriting site records in an ElfEdit: the self-relative
 // fields of record `index` of altpv_sites, as absolute vaddrs.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Filling the unused tail of a site.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Planning: which bytes each site should hold. A pure function of the site
 // table, the feature set, the backend and the site's current bytes; it
 // writes nothing, so it can be tested on tables built in a buffer.

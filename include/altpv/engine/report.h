@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The decision report, like Linux's debug-alternative: one line per site.
 #pragma once
 

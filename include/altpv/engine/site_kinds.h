@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Numbers shared by the site declaration macros (asm) and the engine (C++). */
 #ifndef ALTPV_SITE_KINDS_H
 #define ALTPV_SITE_KINDS_H

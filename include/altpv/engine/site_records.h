@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The binary format of patch sites: what site.h emits and the engine reads.
 // Every pointer is a self-relative 32-bit offset, so the tables need no
 // relocation in a PIE process or a relocated kernel. See docs/site-format.md.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A bounded, allocation-free string builder for freestanding code: reports,
 // feature lists, and the testbed guest's console output.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // How the engine changes code. The patcher only decides; a writer knows how
 // to store bytes into text safely in its environment.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Patching the sites of a running Linux process (hosted only).
 //
 // Limits, by design for now: patch before other threads run the sites (at

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // boot.report: the boot block is what the VMM promised and the command line
 // reached the guest intact.
 #include "boot.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // emulation.wrmsrns: WRMSRNS, which the VMM's CPU model can advertise on a
 // host that lacks it, behaves as the architecture says whichever way the VMM
 // emulates it: directly on KVM's emulation failure, or (--emulate-via-ud)

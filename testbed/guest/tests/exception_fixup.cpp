@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // exception.fixup: an instruction inside a range of the exception table
 // (altpv/extable.h) resumes at the range's fixup when it faults, with every
 // register as it was at the fault, and the handler records what happened;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // exception.handlers and exception.breakpoint: each exception arrives at the
 // handler with its own vector, its error code and the rip the architecture
 // defines (the instruction for a fault, the next one for a trap). Every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // figures.msr: what each strategy costs per op in this boot's configuration,
 // counted (never timed: every guest instruction is emulated here). For each
 // strategy a reference function performs one op; the VMM single-steps it

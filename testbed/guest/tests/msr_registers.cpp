@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // msr.registers: every MSR site, as patched for this boot (native
 // instruction or PV stub), runs with all general-purpose registers random;
 // afterwards only the site's declared outputs and clobbers may differ.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // msr.safe: the _safe variants on an MSR the VMM does not emulate return
 // kMsrFault, whichever instruction (or stub) the site holds, and write
 // nothing (the host driver checks the VMM's log). msr.gp_plain: the plain

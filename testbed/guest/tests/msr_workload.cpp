@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // msr.workload: every MSR primitive, constant and variable index, over value
 // patterns that set each half. Each write is announced on the console as
 //   msr-expect <op> <msr> <value>

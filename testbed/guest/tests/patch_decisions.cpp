@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // patch.decisions: the engine ran at boot, decided every site sanely, and
 // the sites below, once patched, return what the feature set implies. Each
 // site loads a distinct constant, so the value read back names the bytes

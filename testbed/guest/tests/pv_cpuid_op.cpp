@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // pv.cpuid_op: the generic stub layer carries a non-MSR op. Under PV the
 // CPUID site calls its stub and answers leaves 1 and 7 from the CPU model;
 // natively it is the CPUID instruction. Either way every register but

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // runner.glob: the matcher behind run= (`*`, `?`, literal characters).
 #include "expect.h"
 #include "glob.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // smp.start: the BSP starts every AP; each reports its vCPU index and
 // increments a shared counter with a locked instruction; the BSP waits,
 // bounded, for all of them.

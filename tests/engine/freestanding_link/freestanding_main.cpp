@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A -nostdlib, static program that patches its own sites the way a kernel
 // does at boot (text is writable: linked with -N) and runs them. It exits 0
 // only if every plan, write and result is as expected.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The only C library the freestanding engine may use. Written with string
 // instructions so that the compiler cannot turn them into calls to
 // themselves.

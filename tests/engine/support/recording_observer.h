@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A DecisionObserver that keeps every decision apply() reports, shared by
 // the engine and hosted tests.
 #pragma once

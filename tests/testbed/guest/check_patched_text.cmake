@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # guest.patched_text/<config>: after boot-time patching every site holds
 # exactly one of its alternatives (or its original) plus the engine's NOP
 # fill, decoded from the text the VMM dumped (altpv-inspect diff decodes with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # guest.registration: the guest's `list` names exactly the cases that
 # tests/testbed/guest/CMakeLists.txt registers, so a case added to the guest without
 # a ctest test (or the reverse) fails here.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # guest.plan: the patch decisions the engine made inside the guest at boot
 # equal the ones altpv-inspect computes on the host from the same ELF for the
 # feature set the guest reported, so the planner behaves the same in both

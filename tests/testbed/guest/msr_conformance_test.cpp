@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // MSR conformance of the testbed (issue #5): for every CPU model and
 // personality, msr.workload's writes reach the VMM in order, by the path
 // the machine implies, and leave the bank as written; pv and hvm write the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Runs altpv-vmm once for the script that includes this file and leaves the
 # guest's console in GUEST_OUTPUT. Without /dev/kvm it prints the SKIP line
 # the test's SKIP_REGULAR_EXPRESSION matches and stops the script.

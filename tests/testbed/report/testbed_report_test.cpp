@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // testbed_report on captured text: the parsers read what the guest and the
 // VMM print, and the checks fail where the contract is broken.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CpuModel: --cpu overrides, personalities, the mirror leaves.
 #include "cpu_model.h"
 

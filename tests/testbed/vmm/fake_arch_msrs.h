@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ArchMsrs backed by a map, standing in for a vCPU in unit tests.
 #pragma once
 

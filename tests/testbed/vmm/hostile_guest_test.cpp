@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Boots each hostile guest with the real altpv-vmm and checks that it ends
 // with the expected exit code and a clear report, never a crash or a hang.
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The MSR-instruction decoder and executor shared by both emulation paths.
 #include "insn_emulator.h"
 

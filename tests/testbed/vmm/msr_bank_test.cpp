@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // MsrBank: which MSRs it serves, the architectural #GP checks, storage.
 #include "msr_bank.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Counting guest: between MarkerBegin and MarkerEnd run exactly three movs
    (the third loads MarkerEnd's number), so --count-insns must report 3. An
    empty window (only that load) must report 1. Exit(0) when both hold,

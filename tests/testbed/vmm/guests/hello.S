@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Smoke guest: prints through both consoles and exits 0. */
 #include "hypercall.inc"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* MSR bank guest: every way an MSR access reaches the VMM, with an IDT so a
    #GP or #UD is observed rather than fatal. Run it with the CPU model
    advertising WRMSRNS and MSR_IMM (emulated: the host lacks both) or not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Never exits: only --timeout ends it. */
 .text
 .globl _start

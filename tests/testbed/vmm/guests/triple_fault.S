@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An empty IDT and a page fault (4 TiB is not mapped): #PF, then #DF, cannot
    be delivered. (KVM's emulator here cannot run INT3, so no breakpoint.) */
 .text

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Calls hypercall 999: the VMM must return BadNumber (-1) and carry on.
    Exit(0) on -1, Exit(1) otherwise. */
 #include "hypercall.inc"

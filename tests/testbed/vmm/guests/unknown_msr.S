@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* WRMSR to an index neither KVM nor the VMM emulates: #GP is injected, and
    with no IDT it ends in a triple fault. */
 .text

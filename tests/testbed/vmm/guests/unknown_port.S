@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Writes to an I/O port nobody owns: fatal, with a report naming the port. */
 .text
 .globl _start

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Hands the VMM wild pointers and lengths: each call must fail with
    BadPointer (-2) and the VMM must carry on. Exit(0) when all did,
    otherwise Exit(step). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* WRMSRNS with no IDT: with --cpu +wrmsrns the VMM emulates it (logged as
    emulated-insn) and the guest exits 0 after reading the value back; without
    it the instruction must #UD, which ends in a triple fault. */
