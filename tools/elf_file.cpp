@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -30,6 +31,16 @@ bool in_file(std::uint64_t offset, std::uint64_t size, std::uint64_t file_size) 
 }
 
 std::vector<std::uint8_t> read_bytes(const std::string& path) {
+  // A directory opens as a stream and throws only when read, with a message
+  // about filebufs; a FIFO could block forever.
+  std::error_code ec;
+  const auto type = std::filesystem::status(path, ec).type();
+  if (type == std::filesystem::file_type::directory) {
+    throw InspectError(fmt::format("{}: is a directory, not an ELF file", path));
+  }
+  if (!ec && type != std::filesystem::file_type::regular) {
+    throw InspectError(fmt::format("{}: not a regular file", path));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InspectError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
   std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in),

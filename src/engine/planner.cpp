@@ -48,17 +48,20 @@ bool render_call(const AltRecord& alt, std::uintptr_t site, std::size_t site_len
 
 enum class Render { Ok, NoStub, OutOfRange };
 
-// The bytes alternative `alt` puts in the site.
-Render render_alt(const SiteRecord& site, const AltRecord& alt, const Backend* backend,
+// The stub the backend supplies for call alternative `alt` of `site`, or nullptr.
+const void* stub_for(const SiteRecord& site, const AltRecord& alt, const Backend* backend) {
+  if (alt.kind == AltKind::Bytes || backend == nullptr) return nullptr;
+  return backend->stub(site.op, site.constant, site.has_constant(), alt.kind);
+}
+
+// The bytes alternative `alt` puts in the site; a call goes to `stub`.
+Render render_alt(const SiteRecord& site, const AltRecord& alt, const void* stub,
                   std::uint8_t* out) {
   if (alt.kind == AltKind::Bytes) {
     std::memcpy(out, reinterpret_cast<const void*>(alt.repl_address()), alt.len);
     fill_nops(out + alt.len, site.len - alt.len);
     return Render::Ok;
   }
-  const void* stub = backend != nullptr
-                         ? backend->stub(site.op, site.constant, site.has_constant(), alt.kind)
-                         : nullptr;
   if (stub == nullptr) return Render::NoStub;
   return render_call(alt, site.site_address(), site.len, stub, out) ? Render::Ok
                                                                     : Render::OutOfRange;
@@ -157,6 +160,8 @@ const char* refusal_name(Refusal r) {
       return "unknown alternative kind or call length";
     case Refusal::BadCondition:
       return "condition names no feature";
+    case Refusal::ReservedBits:
+      return "reserved bytes or undefined flag bits set in the record";
     case Refusal::Overlap:
       return "site overlaps another site";
     case Refusal::Duplicate:
@@ -165,6 +170,10 @@ const char* refusal_name(Refusal r) {
       return "site holds neither its original nor a known alternative";
     case Refusal::CallOutOfRange:
       return "stub out of rel32 range";
+    case Refusal::NoBackend:
+      return "pv call alternative, but no backend was given";
+    case Refusal::BackendNotReady:
+      return "backend not ready (no handler set)";
     case Refusal::WriteFailed:
       return "write failed";
   }
@@ -179,6 +188,12 @@ bool condition_holds(std::uint16_t cond, const FeatureSet& features) {
 
 Refusal validate_site(const SiteTable& table, std::size_t index) {
   const SiteRecord& site = table.sites_begin[index];
+  // A record using bits this engine does not define was written for another
+  // format version: it cannot be verified, so it is not trusted.
+  if ((site.flags & ~kSiteHasConstant) != 0 ||
+      (site.reserved[0] | site.reserved[1] | site.reserved[2]) != 0) {
+    return Refusal::ReservedBits;
+  }
   if (site.len == 0) return Refusal::ZeroLength;
   if (site.len > kMaxSiteLength) return Refusal::TooLong;
   // altpv_repl is executable (as Linux's .altinstr_replacement is, so that
@@ -230,7 +245,18 @@ Decision plan_site(const SiteTable& table, std::size_t index, const FeatureSet& 
   for (std::size_t i = 0; i < site.nalts; ++i) {
     const AltRecord& alt = *alt_at(site, i);
     if (!condition_holds(alt.cond, features)) continue;
-    const Render r = render_alt(site, alt, backend, d.new_bytes);
+    const void* stub = stub_for(site, alt, backend);
+    if (alt.kind != AltKind::Bytes) {
+      if (backend == nullptr && features.has(Feature::Pv)) {
+        d.refusal = Refusal::NoBackend;
+        return d;
+      }
+      if (stub != nullptr && !backend->ready()) {
+        d.refusal = Refusal::BackendNotReady;
+        return d;
+      }
+    }
+    const Render r = render_alt(site, alt, stub, d.new_bytes);
     if (r == Render::NoStub) continue;
     if (r == Render::OutOfRange) {
       d.refusal = Refusal::CallOutOfRange;
@@ -246,7 +272,8 @@ Decision plan_site(const SiteTable& table, std::size_t index, const FeatureSet& 
   bool known = std::memcmp(d.old_bytes, orig, site.len) == 0;
   std::uint8_t candidate[kMaxSiteLength];
   for (std::size_t i = 0; !known && i < site.nalts; ++i) {
-    known = render_alt(site, *alt_at(site, i), backend, candidate) == Render::Ok &&
+    const AltRecord& alt = *alt_at(site, i);
+    known = render_alt(site, alt, stub_for(site, alt, backend), candidate) == Render::Ok &&
             std::memcmp(d.old_bytes, candidate, site.len) == 0;
   }
   if (!known) {

@@ -6,10 +6,10 @@
 #include <cstdlib>
 #include <vector>
 
+#include "altpv/engine/report.h"
+#include "altpv/linked_site_table.h"
 #include "hosted/process_text_writer.h"
 #include "hosted/symbolizer.h"
-#include "altpv/linked_site_table.h"
-#include "altpv/engine/report.h"
 
 namespace altpv::hosted {
 namespace {
@@ -50,7 +50,9 @@ ProcessFeatures process_features(const FeatureSet& cpu, const char* overrides) {
   ProcessFeatures out;
   const OverrideResult r = apply_overrides(cpu, overrides != nullptr ? overrides : "");
   if (!r.ok) {
-    out.error = std::string(kFeaturesEnv) + ": unknown feature '" + std::string(r.bad_item) + "'";
+    char why[512];
+    format_override_error(overrides, why, sizeof why);
+    out.error = std::string(kFeaturesEnv) + ": " + why;
     return out;
   }
   for (unsigned bit = 0; bit < ALTPV_FEATURE_COUNT; ++bit) {
@@ -103,6 +105,18 @@ StartupResult patch_process_at_startup(const Backend* backend) {
   result.stats =
       patch_process(f.features, backend, std::getenv(kDebugEnv) != nullptr ? &printer : nullptr);
   result.ok = !result.stats.table_rejected;
+  // The planner refused every site that would call the backend; say why
+  // here, or the first MSR access is an unexplained SIGSEGV.
+  if (f.features.has(Feature::Pv) && (backend == nullptr || !backend->ready())) {
+    result.ok = false;
+    result.error =
+        std::string(kFeaturesEnv) + ": pv is set, but " +
+        (backend == nullptr
+             ? std::string("no backend was given to patch_process_at_startup()")
+             : std::string("backend '") + backend->name() + "' is not ready (no handler set)") +
+        "; " + std::to_string(result.stats.refused) + " sites refused";
+    std::fprintf(stderr, "altpv: %s (%s=1 lists them)\n", result.error.c_str(), kDebugEnv);
+  }
   return result;
 }
 

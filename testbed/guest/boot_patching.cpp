@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "boot_patching.h"
 
-#include "altpv/linked_site_table.h"
 #include "altpv/engine/report.h"
 #include "altpv/engine/site_records.h"
 #include "altpv/engine/text_writer.h"
+#include "altpv/linked_site_table.h"
 #include "console.h"
 #include "cpu_model.h"
 #include "panic.h"
@@ -53,10 +53,12 @@ FeatureSet boot_features(const Cmdline& cmdline) {
   if (!overrides.found) return features;
   const OverrideResult result = apply_overrides(features, overrides.value);
   if (!result.ok) {
-    char buf[160];
+    char buf[256];
     TextBuffer msg(buf, sizeof buf);
-    msg.str("altpv.features=: unknown feature '").str(result.bad_item).str("'");
-    panic(msg.view());
+    msg.str("altpv.features=: ");
+    char why[200];
+    format_override_error(overrides.value, why, sizeof why);
+    panic(msg.str(why).view());
   }
   return result.features;
 }
