@@ -73,8 +73,10 @@ std::optional<std::string> identify(const SiteRecord& site, std::span<const std:
 }  // namespace
 
 int run_diff(const DiffOptions& options, std::FILE* out) {
-  const InspectedFile file(options.file);
-  const InspectedFile dump(options.dump);
+  return print_diff(InspectedFile(options.file), InspectedFile(options.dump), out);
+}
+
+int print_diff(const InspectedFile& file, const InspectedFile& dump, std::FILE* out) {
   require_same_program(file, dump);
 
   const SiteTable& table = file.image.table();
@@ -100,9 +102,10 @@ int run_diff(const DiffOptions& options, std::FILE* out) {
     print_disassembly(out, disassemble(bytes, address), address);
   }
   if (table.size() == 0) {
-    fmt::print(out, "{}: no altpv sites\n", options.file);
+    fmt::print(out, "{}: no altpv sites\n", file.elf.path());
   } else {
-    fmt::print(out, "{}: {} sites, {} not identified\n", options.dump, table.size(), unidentified);
+    fmt::print(out, "{}: {} sites, {} not identified\n", dump.elf.path(), table.size(),
+               unidentified);
   }
   return unidentified == 0 ? kExitOk : kExitProblems;
 }

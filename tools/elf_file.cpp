@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -78,9 +79,13 @@ std::span<const std::uint8_t> ElfFile::contents(const Section& section) const {
 }
 
 ElfFile ElfFile::read(const std::string& path) {
+  return parse(path, read_bytes(path));
+}
+
+ElfFile ElfFile::parse(const std::string& path, std::vector<std::uint8_t> bytes) {
   ElfFile f;
   f.path_ = path;
-  f.bytes_ = read_bytes(path);
+  f.bytes_ = std::move(bytes);
   const std::vector<std::uint8_t>& b = f.bytes_;
 
   // The identification and header, checked by hand so that each problem gets

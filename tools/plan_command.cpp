@@ -53,7 +53,11 @@ json decision_json(const Decision& d, const std::string& where, const char* line
 
 int run_plan(const PlanOptions& options, std::FILE* out) {
   const FeatureSet features = parse_features(options.features);
-  const InspectedFile f(options.file);
+  return print_plan(InspectedFile(options.file), features, options, out, stderr);
+}
+
+int print_plan(const InspectedFile& f, const FeatureSet& features, const PlanOptions& options,
+               std::FILE* out, std::FILE* err) {
   // A host tool cannot know where a booted image's stubs are, so it plans
   // without a backend: no call alternative matches (docs/inspect.md).
   const std::vector<Decision> decisions = plan_boot(f.image, features, nullptr);
@@ -76,13 +80,13 @@ int run_plan(const PlanOptions& options, std::FILE* out) {
     format_features(features, names, sizeof names);
     fmt::print(
         out, "{}\n",
-        json{{"file", options.file}, {"features", names}, {"backend", "none"}, {"decisions", lines}}
+        json{{"file", f.elf.path()}, {"features", names}, {"backend", "none"}, {"decisions", lines}}
             .dump(2));
   } else if (decisions.empty()) {
-    fmt::print(out, "{}: no altpv sites\n", options.file);
+    fmt::print(out, "{}: no altpv sites\n", f.elf.path());
   }
   if (refused == 0) return kExitOk;
-  fmt::print(stderr, "altpv-inspect: {}: {} of {} sites would be refused\n", options.file, refused,
+  fmt::print(err, "altpv-inspect: {}: {} of {} sites would be refused\n", f.elf.path(), refused,
              decisions.size());
   return kExitProblems;
 }
