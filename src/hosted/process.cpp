@@ -6,10 +6,8 @@
 #include <cstdlib>
 #include <vector>
 
-#include "hosted/process_text_writer.h"
-#include "hosted/symbolizer.h"
 #include "altpv/linked_site_table.h"
-#include "altpv/engine/report.h"
+#include "hosted/process_text_writer.h"
 
 namespace altpv::hosted {
 namespace {
@@ -74,13 +72,6 @@ SiteTable process_site_table() {
   TextRange range{reinterpret_cast<std::uintptr_t>(__start_altpv_sites)};
   if (range.probe != 0) dl_iterate_phdr(find_text, &range);
   return linked_site_table(range.begin, range.end);
-}
-
-void ReportPrinter::on_decision(const Decision& d) {
-  const std::string where = describe_address(d.address);
-  char line[512];
-  format_decision(d, where.empty() ? nullptr : where.c_str(), line, sizeof line);
-  std::fprintf(out_, "%s\n", line);
 }
 
 ApplyStats patch_process(const FeatureSet& features, const Backend* backend,

@@ -9,11 +9,12 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "altpv/backend.h"
+#include "altpv/engine/site_records.h"
 #include "altpv/features.h"
 #include "altpv/patcher.h"
-#include "altpv/engine/site_records.h"
 
 namespace altpv::hosted {
 
@@ -39,14 +40,20 @@ ProcessFeatures process_features();
 // The site table and executable range of the image this library is linked into.
 SiteTable process_site_table();
 
-// Prints every decision, with symbol+offset, to `out`.
+// Prints the decision report of a pass to `out` when the pass ends: the
+// features and backend in use, the summary, then one line per site with its
+// symbol+offset (C++ names demangled).
 class ReportPrinter final : public DecisionObserver {
  public:
   explicit ReportPrinter(std::FILE* out) : out_(out) {}
+  void on_start(const FeatureSet& features, const Backend* backend) override;
   void on_decision(const Decision& d) override;
+  void on_finish(const ApplyStats& stats) override;
 
  private:
   std::FILE* out_;
+  std::string header_;
+  std::vector<std::string> sites_;
 };
 
 // Plans and applies this image's sites for `features` through a
