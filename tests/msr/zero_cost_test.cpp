@@ -33,7 +33,8 @@ constexpr std::size_t kMaxPaddingNop = 9;
 struct Function {
   std::string name;
   std::uint64_t address = 0;
-  std::vector<Instruction> code;  // offsets from `address`
+  std::uint64_t size = 0;
+  std::vector<Instruction> code;  // all of it; offsets from `address`
 };
 
 struct Site {
@@ -67,25 +68,21 @@ std::optional<Function> load(const std::string& name) {
     ADD_FAILURE() << name << ": " << d.error;
     return std::nullopt;
   }
-  return Function{name, sym->address, std::move(d.instructions)};
+  return Function{name, sym->address, sym->size, std::move(d.instructions)};
 }
 
 // The sites whose first byte lies in `fn`.
-std::vector<Site> sites_in(const Function& fn, std::uint64_t fn_size) {
+std::vector<Site> sites_in(const Function& fn) {
   const InspectedFile& f = reference_library();
   std::vector<Site> out;
   for (std::size_t i = 0; i < f.image.table().size(); ++i) {
     const std::uint64_t at = f.site_address(i);
-    if (at >= fn.address && at - fn.address < fn_size) {
+    if (at >= fn.address && at - fn.address < fn.size) {
       const std::uint64_t begin = at - fn.address;
       out.push_back({begin, begin + f.image.table().sites_begin[i].len});
     }
   }
   return out;
-}
-
-std::uint64_t size_of(const Function& fn) {
-  return fn.code.empty() ? 0 : fn.code.back().offset + fn.code.back().bytes.size();
 }
 
 // The mnemonic, after any prefixes ("cs wrmsr" -> "wrmsr").
@@ -158,7 +155,7 @@ class ZeroCost : public ::testing::TestWithParam<Op> {
   // its sites; a failure when the sites are not exactly one.
   std::set<std::size_t> trailing_padding(const Function& fn) {
     std::set<std::size_t> padding;
-    const std::vector<Site> sites = sites_in(fn, size_of(fn));
+    const std::vector<Site> sites = sites_in(fn);
     EXPECT_EQ(sites.size(), 1u) << fn.name << " should hold exactly one altpv site\n" << both_;
     for (const Site& site : sites) {
       // The instruction that ends the site, then back while they are NOPs.
@@ -218,7 +215,7 @@ TEST_P(ZeroCost, OnlyRecommendedNopsAtTheSiteEnd) {
     }
   }
   for (const Instruction& insn : hand_->code) EXPECT_FALSE(insn.nop) << both_;
-  EXPECT_TRUE(sites_in(*hand_, size_of(*hand_)).empty()) << both_;
+  EXPECT_TRUE(sites_in(*hand_).empty()) << both_;
 }
 
 // The same instructions, in the same order, with the same operands: no
