@@ -64,7 +64,8 @@ bool patch(FeatureSet features) {
   hosted::ReportPrinter printer(stderr);
   const ApplyStats stats =
       hosted::patch_process(features, &native_stub_backend(),
-                            std::getenv(hosted::kDebugEnv) != nullptr ? &printer : nullptr);
+                            std::getenv(hosted::kDebugEnv) != nullptr ? &printer : nullptr)
+          .stats;
   if (!stats.table_rejected && stats.refused == 0) return true;
   std::fprintf(stderr, "altpv-bench: patching refused %zu of %zu sites (set %s=1 to see why)\n",
                stats.refused, stats.sites, hosted::kDebugEnv);

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: MIT
+// Runs a test helper program as a fresh process (so that it loads, and is
+// patched, under the environment given) and captures what it printed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace altpv::testing {
+
+struct ProgramRun {
+  std::string output;  // stdout and stderr, interleaved as written
+  int exit_code = -1;  // when it exited
+  int signal = 0;      // the signal that killed it, else 0
+};
+
+// `env` entries ("NAME=value") replace or add to this process's environment.
+ProgramRun run_program(const std::vector<std::string>& argv, const std::vector<std::string>& env);
+
+}  // namespace altpv::testing
