@@ -30,12 +30,19 @@
 #include "altpv/op_ids.h"
 #include "altpv/site.h"
 
-/* In C++ inline asm: the key operand, and how the site names it. */
-#define ALTPV_KEY_OPERAND(key) [altpv_key] "i"(&(key))
-#define ALTPV_KEY_REF % c[altpv_key]
-
 // The formatter would split the %-codes and labels in this asm text.
 // clang-format off
+/* In C++ inline asm: the key operand, and how the site names it. */
+#define ALTPV_KEY_OPERAND(key) [altpv_key] "i"(&(key))
+#define ALTPV_KEY_REF "%c[altpv_key]"
+
+/* `.long key - .`: key is a string in C++ (ALTPV_KEY_REF), a symbol in asm. */
+#ifdef __ASSEMBLER__
+#define ALTPV_KEY_OFFSET(key) .long key - .;
+#else
+#define ALTPV_KEY_OFFSET(key) ".long " key " - .\n"
+#endif
+
 /* A site of `key` (ALTPV_KEY_REF in C++, the key's symbol in a .S file):
  * `enabled` while the key is enabled, else `disabled`, which is the original.
  * The record goes to altpv_key_sites, not altpv_sites, so start-up patching
@@ -45,8 +52,8 @@
   ALTPV_SITE_END_IN(altpv_key_sites, ALTPV_OP_NONE, 0, 0, disabled)                  \
   ALTPV_S(.if (8803b - 8802b) != (8811b - 8810b);                                    \
           .error "altpv: the two states of a key site differ in length"; .endif)     \
-  ALTPV_S(.pushsection altpv_key_refs, "aR"; .balign 4; .long 8806b - .;             \
-          .long key - .; .popsection)
+  ALTPV_S(.pushsection altpv_key_refs, "aR"; .balign 4; .long 8806b - .)           \
+  ALTPV_KEY_OFFSET(key) ALTPV_S(.popsection)
 // clang-format on
 
 #if defined(__cplusplus) && !defined(__ASSEMBLER__)

@@ -33,8 +33,11 @@ void pass_on(int sig, siginfo_t* info, void* context) {
     if (g_previous.sa_sigaction != nullptr) g_previous.sa_sigaction(sig, info, context);
     return;
   }
-  if (g_previous.sa_handler == SIG_IGN) return;
-  if (g_previous.sa_handler == SIG_DFL) {
+  // The kernel forces a trap the CPU raised (SI_KERNEL: int3) even when
+  // SIGTRAP is ignored; only a sent one is ignored.
+  const bool ignored = g_previous.sa_handler == SIG_IGN && info->si_code != SI_KERNEL;
+  if (ignored) return;
+  if (g_previous.sa_handler == SIG_DFL || g_previous.sa_handler == SIG_IGN) {
     // Die of SIGTRAP as the program would have: the raised signal is
     // delivered with the default action once this handler returns.
     signal(SIGTRAP, SIG_DFL);

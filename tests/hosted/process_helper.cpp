@@ -9,7 +9,12 @@
 //     the new user's race: 4 threads run cpu_number() and which_alternative()
 //     in a loop while main calls patch_process_at_startup(), then patches
 //     for other features. Prints what main got and what the threads saw.
+//   process_helper trap handler|default|ignored
+//     the program's SIGTRAP disposition (a counting handler, SIG_DFL,
+//     SIG_IGN) is set before a key switch installs altpv's handler; then a
+//     raised SIGTRAP and an int3 that are not altpv's.
 #include <sched.h>
+#include <signal.h>
 
 #include <atomic>
 #include <cstdio>
@@ -19,6 +24,7 @@
 
 #include "altpv/cpu_ops.h"
 #include "altpv/hosted/process.h"
+#include "key_test_sites.h"
 #include "test_sites.h"
 
 namespace {
@@ -92,6 +98,39 @@ int race(const altpv::Backend* backend) {
   return 0;
 }
 
+volatile sig_atomic_t g_program_handler_calls = 0;
+
+void program_handler(int, siginfo_t*, void*) {
+  g_program_handler_calls = g_program_handler_calls + 1;
+}
+
+int trap(const char* disposition) {
+  std::setvbuf(stdout, nullptr, _IONBF, 0);  // some dispositions end in death by SIGTRAP
+  struct sigaction program {};
+  sigemptyset(&program.sa_mask);
+  if (std::strcmp(disposition, "handler") == 0) {
+    program.sa_sigaction = program_handler;
+    program.sa_flags = SA_SIGINFO;
+  } else {
+    program.sa_handler = std::strcmp(disposition, "ignored") == 0 ? SIG_IGN : SIG_DFL;
+  }
+  sigaction(SIGTRAP, &program, nullptr);
+  const altpv::KeySwitch on = altpv::testing::g_toggled.enable();
+  struct sigaction now {};
+  sigaction(SIGTRAP, nullptr, &now);
+  std::printf("switch: ok=%d altpv_handler=%d\n", on.ok ? 1 : 0,
+              now.sa_sigaction != program.sa_sigaction ? 1 : 0);
+  raise(SIGTRAP);
+  std::printf("raised: handler_calls=%d\n", static_cast<int>(g_program_handler_calls));
+  asm volatile("int3");
+  std::printf("int3: handler_calls=%d\n", static_cast<int>(g_program_handler_calls));
+  // The key still switches, and its sites follow.
+  const bool off = altpv::testing::g_toggled.disable().ok &&
+                   altpv::testing::value_site() == altpv::testing::kValueDisabled;
+  std::printf("after: switches=%d\n", off ? 1 : 0);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -105,5 +144,6 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (std::strcmp(argv[1], "race") == 0) return race(backend);
+  if (std::strcmp(argv[1], "trap") == 0 && argc > 2) return trap(argv[2]);
   return 2;
 }

@@ -7,7 +7,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <regex>
 #include <stdexcept>
+
+#include "altpv/hosted/process.h"
 
 extern char** environ;
 
@@ -71,6 +74,19 @@ ProgramRun run_program(const std::vector<std::string>& argv, const std::vector<s
   if (WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) run.signal = WTERMSIG(status);
   return run;
+}
+
+ProgramRun run_helper(const std::vector<std::string>& args, const std::string& features) {
+  std::vector<std::string> argv{ALTPV_PROCESS_HELPER};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(argv, {std::string(hosted::kFeaturesEnv) + "=" + features});
+}
+
+long field(const std::string& output, const std::string& line, const std::string& name) {
+  const std::regex re("(^|\n)" + line + ":[^\n]* " + name + "=([0-9]+)");
+  std::smatch m;
+  if (!std::regex_search(output, m, re)) return -1;
+  return std::stol(m[2]);
 }
 
 }  // namespace altpv::testing

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Runs a test helper program as a fresh process (so that it loads, and is
-// patched, under the environment given) and captures what it printed.
+// patched, under the environment given) and reads what it printed.
 #pragma once
 
 #include <string>
@@ -16,5 +16,13 @@ struct ProgramRun {
 
 // `env` entries ("NAME=value") replace or add to this process's environment.
 ProgramRun run_program(const std::vector<std::string>& argv, const std::vector<std::string>& env);
+
+// process_helper (ALTPV_PROCESS_HELPER) with `args`, under
+// ALTPV_FEATURES=`features`.
+ProgramRun run_helper(const std::vector<std::string>& args, const std::string& features);
+
+// The number after ` name=` on the output line that starts with `line:`;
+// -1 when there is none.
+long field(const std::string& output, const std::string& line, const std::string& name);
 
 }  // namespace altpv::testing

@@ -4,7 +4,6 @@
 // running sites while main patches) over a fixed number of runs.
 #include <gtest/gtest.h>
 
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -15,20 +14,6 @@
 namespace altpv::testing {
 namespace {
 
-ProgramRun helper(const std::vector<std::string>& args, const std::string& features) {
-  std::vector<std::string> argv{ALTPV_PROCESS_HELPER};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return run_program(argv, {std::string(hosted::kFeaturesEnv) + "=" + features});
-}
-
-// The number after `name=` on the line that starts with `line`.
-long field(const std::string& output, const std::string& line, const std::string& name) {
-  const std::regex re("(^|\n)" + line + ":[^\n]* " + name + "=([0-9]+)");
-  std::smatch m;
-  if (!std::regex_search(output, m, re)) return -1;
-  return std::stol(m[2]);
-}
-
 std::size_t occurrences(const std::string& text, const std::string& what) {
   std::size_t n = 0;
   for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -37,7 +22,7 @@ std::size_t occurrences(const std::string& text, const std::string& what) {
 
 // Refused at load, named once, and every site left as it was.
 void expect_refused_at_load(const std::string& features, const std::string& named) {
-  const ProgramRun run = helper({"startup"}, features);
+  const ProgramRun run = run_helper({"startup"}, features);
   SCOPED_TRACE(run.output);
   ASSERT_EQ(run.exit_code, 0);
   EXPECT_EQ(occurrences(run.output, "nothing patched"), 1u);
@@ -67,7 +52,7 @@ TEST(Startup, ForcingAFeatureTheCpuLacksIsNamedOnceAndNothingPatched) {
 
 // Patched as it loaded; calling the start-up function again writes nothing.
 TEST(Startup, CallingAgainIsHarmless) {
-  const ProgramRun run = helper({"startup"}, "");
+  const ProgramRun run = run_helper({"startup"}, "");
   SCOPED_TRACE(run.output);
   ASSERT_EQ(run.exit_code, 0);
   const long sites = field(run.output, "startup", "sites");
@@ -88,7 +73,7 @@ TEST(Startup, PatchingWhileThreadsRunIsRefusedNeverACrash) {
   int refused_startups = 0;
   for (int i = 0; i < kRuns; ++i) {
     const bool pv = i % 2 == 1;
-    const ProgramRun run = pv ? helper({"race", "backend"}, "+pv") : helper({"race"}, "");
+    const ProgramRun run = pv ? run_helper({"race", "backend"}, "+pv") : run_helper({"race"}, "");
     SCOPED_TRACE("run " + std::to_string(i) + ":\n" + run.output);
     ASSERT_EQ(run.signal, 0);
     ASSERT_EQ(run.exit_code, 0);
