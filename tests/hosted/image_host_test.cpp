@@ -31,6 +31,8 @@ struct Libraries {
   unsigned (*image_lib_value)();
   std::size_t (*image_lib_site_count)();
   ImagePatch (*image_lib_patch)();
+  unsigned (*image_lib_key_value)();
+  bool (*image_lib_key_set)(bool);
   unsigned (*ctor_lib_value)();
   std::size_t (*ctor_lib_site_count)();
   ImagePatch (*ctor_lib_patch_in_constructor)();
@@ -52,6 +54,8 @@ void open_libraries(int mode, Libraries& libs) {
   look_up(lib, "image_lib_value", libs.image_lib_value);
   look_up(lib, "image_lib_site_count", libs.image_lib_site_count);
   look_up(lib, "image_lib_patch", libs.image_lib_patch);
+  look_up(lib, "image_lib_key_value", libs.image_lib_key_value);
+  look_up(lib, "image_lib_key_set", libs.image_lib_key_set);
   look_up(ctor_lib, "ctor_lib_value", libs.ctor_lib_value);
   look_up(ctor_lib, "ctor_lib_site_count", libs.ctor_lib_site_count);
   look_up(ctor_lib, "ctor_lib_patch_in_constructor", libs.ctor_lib_patch_in_constructor);
@@ -65,6 +69,8 @@ void open_libraries(int, Libraries& libs) {
   libs = {&image_lib_value,
           &image_lib_site_count,
           &image_lib_patch,
+          &image_lib_key_value,
+          &image_lib_key_set,
           &ctor_lib_value,
           &ctor_lib_site_count,
           &ctor_lib_patch_in_constructor,
@@ -134,6 +140,16 @@ TEST_P(Images, ALibraryConstructorPatchesItsLibrary) {
   EXPECT_EQ(in_ctor.unchanged, 1u);
   EXPECT_EQ(libs_.ctor_lib_value_in_constructor(),
             image_value(CTOR_LIB_IF_PV, CTOR_LIB_IF_NOT_PV, pv));
+}
+
+// A library's key switches the library's key site (registered as the
+// library loaded), live.
+TEST_P(Images, ALibrarysKeySwitchesItsOwnSite) {
+  EXPECT_EQ(libs_.image_lib_key_value(), unsigned{LIB_KEY_DISABLED});
+  ASSERT_TRUE(libs_.image_lib_key_set(true));
+  EXPECT_EQ(libs_.image_lib_key_value(), unsigned{LIB_KEY_ENABLED});
+  ASSERT_TRUE(libs_.image_lib_key_set(false));
+  EXPECT_EQ(libs_.image_lib_key_value(), unsigned{LIB_KEY_DISABLED});
 }
 
 #if IMAGE_HOST_DLOPEN

@@ -53,6 +53,8 @@ struct ImagePatch {
 #define LIB_ORIGINAL 30
 #define LIB_IF_PV 31
 #define LIB_IF_NOT_PV 32
+#define LIB_KEY_DISABLED 61
+#define LIB_KEY_ENABLED 62
 #define CTOR_LIB_ORIGINAL 50
 #define CTOR_LIB_IF_PV 51
 #define CTOR_LIB_IF_NOT_PV 52
@@ -62,6 +64,9 @@ extern "C" {
 unsigned image_lib_value();
 std::size_t image_lib_site_count();
 ImagePatch image_lib_patch();
+// A key of the library, and its one site.
+unsigned image_lib_key_value();
+bool image_lib_key_set(bool enabled);
 unsigned ctor_lib_value();
 std::size_t ctor_lib_site_count();
 // What patch_process_at_startup() returned in the library's constructor,
