@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // altpv-bench: the same op reached through each dispatch strategy, all in
-// one run, with ratios to hand-written inline asm; then patch throughput.
+// one run, with ratios to hand-written inline asm; then patch throughput and
+// live toggles.
 // See docs/bench.md.
 #include <benchmark/benchmark.h>
 
@@ -14,6 +15,7 @@
 #include "altpv/features.h"
 #include "altpv/hosted/process.h"
 #include "fsgsbase_enabled.h"
+#include "live_toggle.h"
 #include "native_stub.h"
 #include "patch_throughput.h"
 #include "report.h"
@@ -130,6 +132,7 @@ int run(int argc, char** argv) {
   register_dispatch("rdpid", &Strategy::cpu_number, description);
   if (fs_base) register_dispatch("rdfsbase", &Strategy::fs_base, description);
   description.patch = register_patch_throughput();
+  description.live = register_live_toggle();
   description.machine = describe_machine();
 
   TimingCollector timings;
