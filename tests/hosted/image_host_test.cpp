@@ -187,9 +187,10 @@ TEST(LaterImages, ReportTheirDecisionsWhenTheyLoad) {
   const std::string text = report.str();
   const std::string lib = ALTPV_TEST_IMAGE_LIB;
   EXPECT_NE(text.find("altpv: " + lib + ": 2 sites, features "), std::string::npos) << text;
-  EXPECT_NE(text.find("<image_lib_value+0>"), std::string::npos) << text;
-  EXPECT_NE(text.find("<image_lib_second_value+0>"), std::string::npos) << text;
-  EXPECT_NE(text.find("<ctor_lib_value+0>"), std::string::npos) << text;
+  // +0 in a plain build; an instrumented one (TSan) starts with a call.
+  EXPECT_NE(text.find("<image_lib_value+0"), std::string::npos) << text;
+  EXPECT_NE(text.find("<image_lib_second_value+0"), std::string::npos) << text;
+  EXPECT_NE(text.find("<ctor_lib_value+0"), std::string::npos) << text;
   EXPECT_EQ(text.find("host_value"), std::string::npos) << "the executable is not loading";
 }
 #endif
