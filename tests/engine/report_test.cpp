@@ -93,7 +93,7 @@ TEST(Report, RefusedSiteShowsTheReasonAndNoNewBytes) {
 
 TEST(Report, EveryRefusalHasItsOwnName) {
   std::set<std::string> names;
-  for (int r = static_cast<int>(Refusal::None); r <= static_cast<int>(Refusal::WriteFailed); ++r) {
+  for (int r = static_cast<int>(Refusal::None); r <= static_cast<int>(Refusal::NoSuchChoice); ++r) {
     EXPECT_TRUE(names.insert(refusal_name(static_cast<Refusal>(r))).second) << r;
   }
   EXPECT_EQ(names.count("?"), 0u);

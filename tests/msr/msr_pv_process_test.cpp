@@ -79,7 +79,8 @@ class MsrPvProcess : public ::testing::Test {
 
   std::vector<altpv::Decision> patch(FeatureSet features) {
     Collect collect;
-    const altpv::ApplyStats stats = altpv::hosted::patch_process(features, &backend_, &collect);
+    const altpv::ApplyStats stats =
+        altpv::hosted::patch_process(features, &backend_, &collect).stats;
     EXPECT_EQ(stats.refused, 0u);
     return collect.decisions;
   }
