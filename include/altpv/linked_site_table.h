@@ -45,8 +45,10 @@ namespace altpv {
 
 // Where a fault at `rip` resumes, from the linked image's exception table, or
 // 0 when no entry covers it. A kernel's #GP handler calls this.
-inline std::uintptr_t linked_fixup(std::uintptr_t rip) {
+[[gnu::visibility("hidden")]] inline std::uintptr_t linked_fixup(std::uintptr_t rip) {
   return find_fixup(__start_altpv_extable, __stop_altpv_extable, rip);
+}
+
 // The linked image's key sites (altpv/key.h), checked the same way.
 [[gnu::visibility("hidden")]] inline KeyTable linked_key_table(std::uintptr_t text_begin,
                                                                std::uintptr_t text_end) {
