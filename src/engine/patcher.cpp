@@ -82,8 +82,10 @@ ApplyStats apply(const SiteTable& table, const FeatureSet& features, const Backe
                  TextWriter& writer, std::span<std::uint32_t> scratch, DecisionObserver* observer) {
   ApplyStats stats;
   stats.sites = table.size();
+  if (observer != nullptr) observer->on_start(features, backend);
   if (scratch.size() < stats.sites || stats.sites > kIndexMask) {
     stats.table_rejected = true;
+    if (observer != nullptr) observer->on_finish(stats);
     return stats;
   }
   const std::span<std::uint32_t> order = scratch.first(stats.sites);
@@ -116,11 +118,16 @@ ApplyStats apply(const SiteTable& table, const FeatureSet& features, const Backe
         break;
       case Verdict::Refused:
         ++stats.refused;
+        if (d.refusal == Refusal::NoBackend || d.refusal == Refusal::BackendNotReady) {
+          ++stats.no_backend;
+        }
         break;
     }
+    if (d.verdict != Verdict::Refused && d.chosen == kOriginal) ++stats.original;
     if (observer != nullptr) observer->on_decision(d);
   }
   if (wrote) writer.sync();
+  if (observer != nullptr) observer->on_finish(stats);
   return stats;
 }
 

@@ -37,6 +37,7 @@ enum class Refusal : std::uint8_t {
   NoBackend,          // pv is set and a call alternative applies, but there is no backend
   BackendNotReady,    // the backend offers a stub but cannot serve it (Backend::ready)
   WriteFailed,        // the writer could not store the bytes
+  NoSuchChoice,       // plan_choice: no such alternative, or a call without a stub
 };
 
 const char* verdict_name(Verdict v);
@@ -74,6 +75,17 @@ Refusal validate_site(const SiteTable& table, std::size_t index);
 // (Backend::ready() false) is refused too (BackendNotReady).
 Decision plan_site(const SiteTable& table, std::size_t index, const FeatureSet& features,
                    const Backend* backend);
+
+// Decides site `index` for a given choice (an alternative index, or
+// kOriginal) instead of selecting by features: for sites that something other
+// than the feature set switches (a key). The same checks as plan_site.
+Decision plan_choice(const SiteTable& table, std::size_t index, int chosen, const Backend* backend);
+
+// Renders choice `chosen` of site `index` (site.len bytes, NOP-filled) as it
+// must lie at `at`, an out-of-line copy of the site. False when it cannot lie
+// there: an invalid record or choice, no stub, a call out of rel32 reach.
+bool render_choice_at(const SiteTable& table, std::size_t index, int chosen, const Backend* backend,
+                      std::uintptr_t at, std::uint8_t* out);
 
 // Bytes the synthesised call of `kind` occupies (0 for Bytes): 5, or 10 with
 // the red-zone step.
