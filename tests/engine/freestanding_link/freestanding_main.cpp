@@ -6,12 +6,12 @@
 #include <cstdint>
 #include <span>
 
-#include "altpv/engine/report.h"
-#include "altpv/engine/text_buffer.h"
 #include "altpv/linked_site_table.h"
 #include "altpv/op_ids.h"
 #include "altpv/patcher.h"
+#include "altpv/engine/report.h"
 #include "altpv/site.h"
+#include "altpv/engine/text_buffer.h"
 
 extern "C" {
 // The default linker script's text bounds.
