@@ -36,6 +36,8 @@ enum class Refusal : std::uint8_t {
   CallOutOfRange,     // the stub is beyond a rel32 displacement
   NoBackend,          // pv is set and a call alternative applies, but there is no backend
   BackendNotReady,    // the backend offers a stub but cannot serve it (Backend::ready)
+  Undecodable,        // bytes copied into the site do not decode (relocation.h)
+  RelocOutOfRange,    // a relocated displacement does not fit its field
   WriteFailed,        // the writer could not store the bytes
   NoSuchChoice,       // plan_choice: no such alternative, or a call without a stub
 };
