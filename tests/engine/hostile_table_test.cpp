@@ -166,22 +166,34 @@ TEST(HostileTable, OverlappingSitesAreBothRefused) {
 // refused the long site and the first short one, and patched the second into
 // the middle of the long site's code.)
 TEST(HostileTable, EverySiteInsideALongerSiteIsRefused) {
-  HostileTable t;
-  const std::size_t at2 = t.b.add_overlapping(t.victim, 2, 2);
-  const std::size_t at5 = t.b.add_overlapping(t.victim, 5, 2);
+  // xor %eax,%eax; xor %ecx,%ecx; nop; xor %edx,%edx; nop x3: whole
+  // instructions at +2 and +5, so the short records are valid on their own.
+  const B::Site outer_site{{0x31, 0xc0, 0x31, 0xc9, 0x90, 0x31, 0xd2, 0x90, 0x90, 0x90},
+                           {B::bytes(ALTPV_COND_ALWAYS, {0xcc})},
+                           0,
+                           {}};
+  SiteTableBuilder b;
+  const std::size_t valid = b.add(kWrmsrSite);
+  const std::size_t outer = b.add(outer_site);
+  const std::size_t at2 = b.add_overlapping(outer, 2, 2);
+  const std::size_t at5 = b.add_overlapping(outer, 5, 2);
   for (const std::size_t i : {at2, at5}) {
-    // Each would be patched on its own: one alternative that always holds.
-    B::point(t.b.record(i).alts, reinterpret_cast<std::uintptr_t>(&t.b.alt(t.victim, 3)));
-    t.b.record(i).nalts = 1;
-    ASSERT_EQ(plan_site(t.b.table(), i, kFeatures, nullptr).verdict, Verdict::Patch);
+    // Each would be patched on its own: the outer site's int3 alternative.
+    B::point(b.record(i).alts, reinterpret_cast<std::uintptr_t>(&b.alt(outer, 0)));
+    b.record(i).nalts = 1;
+    ASSERT_EQ(plan_site(b.table(), i, kFeatures, nullptr).verdict, Verdict::Patch);
   }
-  const ApplyStats stats = t.apply_all();
+  RecordingTextWriter writer;
+  RecordingObserver observer;
+  std::vector<std::uint32_t> scratch(b.table().size());
+  const ApplyStats stats = apply(b.table(), kFeatures, nullptr, writer, scratch, &observer);
   EXPECT_EQ(stats.refused, 3u);
   EXPECT_EQ(stats.patched, 1u);
-  t.expect_only_valid_site_written();
-  for (const std::size_t i : {t.victim, at2, at5}) {
+  ASSERT_EQ(writer.writes.size(), 1u);
+  EXPECT_EQ(writer.writes[0].address, b.address(valid));
+  for (const std::size_t i : {outer, at2, at5}) {
     SCOPED_TRACE(i);
-    const std::optional<Decision> d = t.observer.at(t.b.address(i));
+    const std::optional<Decision> d = observer.at(b.address(i));
     ASSERT_TRUE(d.has_value());
     EXPECT_EQ(d->refusal, Refusal::Overlap) << refusal_name(d->refusal);
   }

@@ -106,7 +106,7 @@ TEST(Check, OverlappingSites) {
   EXPECT_NE(r.out.find("site overlaps another site"), std::string::npos) << r.out;
 }
 
-// Two short records inside one long site, not touching each other: all
+// Two short records inside one long site, not overlapping each other: all
 // three are refused, by check and by plan, and nothing is patched.
 TEST(Check, EverySiteInsideALongerSiteIsNamed) {
   ElfEdit e(FIXTURE_PIE);
@@ -115,15 +115,17 @@ TEST(Check, EverySiteInsideALongerSiteIsNamed) {
   const std::size_t victims[] = {site_in(sites, "fixture_wrmsr_ns")["index"],
                                  site_in(sites, "fixture_conditions")["index"]};
   const Elf64_Shdr table = e.section("altpv_sites");
-  const std::size_t offsets[] = {2, 5};
+  // The long site is four 5-byte movs: records for the second and the third,
+  // which touch each other but do not overlap.
+  const std::size_t offsets[] = {5, 10};
   for (std::size_t k = 0; k < 2; ++k) {
     const std::size_t v = victims[k];
-    // Two bytes of the long site's original, with its 2-byte `xor` alternative.
+    // One whole mov of the long site's original, with its 2-byte `xor` alternative.
     point_record(e, v, kSiteField, record_target(e, outer, kSiteField) + offsets[k]);
     point_record(e, v, kOrigField, record_target(e, outer, kOrigField) + offsets[k]);
     point_record(e, v, kAltsField, record_target(e, outer, kAltsField));
     const std::uint64_t record = table.sh_offset + v * sizeof(SiteRecord);
-    e.put<std::uint8_t>(record + offsetof(SiteRecord, len), 2);
+    e.put<std::uint8_t>(record + offsetof(SiteRecord, len), 5);
     e.put<std::uint8_t>(record + offsetof(SiteRecord, nalts), 1);
     e.put<std::uint8_t>(record + offsetof(SiteRecord, flags), 0);
   }
