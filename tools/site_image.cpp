@@ -68,14 +68,18 @@ SiteImage::SiteImage(const ElfFile& elf) {
                     "lays out",
                     hi - base_, kMaxSpan));
   }
-  buffer_.assign(hi - base_, 0);
+  size_ = hi - base_;
+  buffer_.reset(static_cast<std::uint8_t*>(std::calloc(size_, 1)));
+  if (!buffer_) {
+    elf.fail(fmt::format("cannot allocate {:#x} bytes to lay out the allocated sections", size_));
+  }
   for (const Section& s : elf.sections()) {
     if (!s.allocated() || !s.has_file_bytes() || s.size == 0) continue;
     const auto bytes = elf.contents(s);
-    std::memcpy(buffer_.data() + (s.addr - base_), bytes.data(), bytes.size());
+    std::memcpy(buffer_.get() + (s.addr - base_), bytes.data(), bytes.size());
   }
 
-  const auto at = [&](std::uint64_t address) { return buffer_.data() + (address - base_); };
+  const auto at = [&](std::uint64_t address) { return buffer_.get() + (address - base_); };
   table_.sites_begin = reinterpret_cast<const SiteRecord*>(at(sites->addr));
   table_.sites_end = reinterpret_cast<const SiteRecord*>(at(sites->addr + sites->size));
   if (alts != nullptr && alts->size != 0) {
@@ -90,11 +94,10 @@ SiteImage::SiteImage(const ElfFile& elf) {
 
 std::optional<std::span<const std::uint8_t>> SiteImage::bytes_at(std::uint64_t address,
                                                                  std::size_t len) const {
-  if (address < base_ || address - base_ > buffer_.size() ||
-      len > buffer_.size() - (address - base_)) {
+  if (address < base_ || address - base_ > size_ || len > size_ - (address - base_)) {
     return std::nullopt;
   }
-  return std::span(buffer_).subspan(address - base_, len);
+  return std::span<const std::uint8_t>(buffer_.get() + (address - base_), len);
 }
 
 }  // namespace altpv::inspect

@@ -6,9 +6,10 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
 #include <optional>
 #include <span>
-#include <vector>
 
 #include "altpv/engine/site_records.h"
 #include "elf_file.h"
@@ -32,15 +33,21 @@ class SiteImage {
   const SiteTable& table() const { return table_; }
 
   std::uint64_t vaddr(std::uintptr_t buffer_address) const {
-    return buffer_address - reinterpret_cast<std::uintptr_t>(buffer_.data()) + base_;
+    return buffer_address - reinterpret_cast<std::uintptr_t>(buffer_.get()) + base_;
   }
   // The `len` bytes at `address`, or nullopt when they are not all laid out.
   std::optional<std::span<const std::uint8_t>> bytes_at(std::uint64_t address,
                                                         std::size_t len) const;
 
  private:
+  struct Free {
+    void operator()(std::uint8_t* p) const { std::free(p); }
+  };
   std::uint64_t base_ = 0;  // the vaddr of buffer_[0]
-  std::vector<std::uint8_t> buffer_;
+  // Zeroed by calloc, whose large blocks are fresh pages: the gaps between
+  // sections (up to kMaxSpan) cost address space, not memory.
+  std::unique_ptr<std::uint8_t[], Free> buffer_;
+  std::size_t size_ = 0;
   SiteTable table_;
 };
 

@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "altpv/engine/nop_fill.h"
+#include "altpv/engine/relocation.h"
 #include "altpv/patcher.h"
 #include "fuzz_input.h"
 
@@ -133,16 +134,26 @@ class Collector final : public DecisionObserver {
   std::vector<Decision> decisions;
 };
 
-// The bytes `d` must put in its site, rebuilt from the records.
+// The bytes `d` must put in its site, rebuilt from the records: the
+// original or a bytes alternative relocated to the site, plus NOP fill; or a
+// call (setup bytes relocated) to the backend's stub.
 bool holds_chosen_form(const SiteRecord& site, const Decision& d, const void* stub) {
-  const auto* orig = reinterpret_cast<const std::uint8_t*>(site.orig_address());
-  if (d.chosen == kOriginal) return std::memcmp(d.new_bytes, orig, site.len) == 0;
+  std::uint8_t want[kMaxSiteLength];
+  if (d.chosen == kOriginal) {
+    return relocate_code(reinterpret_cast<const std::uint8_t*>(site.orig_address()), site.len,
+                         d.address, want)
+                   .refusal == Refusal::None &&
+           std::memcmp(d.new_bytes, want, site.len) == 0;
+  }
   if (d.chosen < 0 || d.chosen >= site.nalts) return false;
   const AltRecord& alt = reinterpret_cast<const AltRecord*>(site.alts_address())[d.chosen];
   if (alt.kind != d.kind || alt.cond != d.cond) return false;
   if (alt.kind == AltKind::Bytes) {
-    std::uint8_t want[kMaxSiteLength];
-    std::memcpy(want, reinterpret_cast<const void*>(alt.repl_address()), alt.len);
+    if (relocate_code(reinterpret_cast<const std::uint8_t*>(alt.repl_address()), alt.len, d.address,
+                      want)
+            .refusal != Refusal::None) {
+      return false;
+    }
     fill_nops(want + alt.len, site.len - alt.len);
     return std::memcmp(d.new_bytes, want, site.len) == 0;
   }

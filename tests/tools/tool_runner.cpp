@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "tool_runner.h"
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,9 +52,11 @@ ToolResult run_tool(const std::vector<std::string>& args) {
     _exit(127);
   }
   int status = 0;
-  waitpid(pid, &status, 0);
+  rusage usage{};
+  wait4(pid, &status, 0, &usage);
   ToolResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.max_rss_kb = usage.ru_maxrss;
   r.out = slurp(out_path);
   r.err = slurp(err_path);
   return r;

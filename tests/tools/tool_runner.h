@@ -14,6 +14,7 @@ struct ToolResult {
   int exit_code = -1;  // -1: killed by a signal (a crash)
   std::string out;
   std::string err;
+  long max_rss_kb = 0;  // the child's peak resident memory
 };
 
 ToolResult run_tool(const std::vector<std::string>& args);
