@@ -9,7 +9,7 @@
 
 #include "altpv/features.h"
 
-namespace guest {
+namespace altpv::guest {
 
 // CPUID as the model answers it: leaves 1 and 7 (subleaves 0, 1) from the
 // mirror when present, every other leaf from the instruction.
@@ -17,4 +17,4 @@ altpv::CpuidResult model_cpuid(std::uint32_t leaf, std::uint32_t subleaf);
 
 altpv::FeatureSet detect_model_features();
 
-}  // namespace guest
+}  // namespace altpv::guest

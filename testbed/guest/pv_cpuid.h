@@ -19,7 +19,7 @@
 #define GUEST_CPUID_SITE \
   ALTPV_SITE_BEGIN ALTPV_ALT_CALL(ALTPV_FEATURE_PV) ALTPV_SITE_END(GUEST_OP_CPUID, "cpuid")
 
-namespace guest {
+namespace altpv::guest {
 
 inline altpv::CpuidResult site_cpuid(std::uint32_t leaf, std::uint32_t subleaf) {
   altpv::CpuidResult r;
@@ -32,4 +32,4 @@ inline altpv::CpuidResult site_cpuid(std::uint32_t leaf, std::uint32_t subleaf) 
 // The stub the PV backend patches CPUID sites to.
 extern "C" const char guest_pv_stub_cpuid[];
 
-}  // namespace guest
+}  // namespace altpv::guest

@@ -14,7 +14,7 @@
 #include "expect.h"
 #include "test_registry.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 // Each helper raises one exception and returns the rip the CPU should
@@ -128,4 +128,4 @@ GUEST_TEST("exception.handlers", exception_handlers);
 GUEST_TEST("exception.breakpoint", exception_breakpoint);
 
 }  // namespace
-}  // namespace guest
+}  // namespace altpv::guest
