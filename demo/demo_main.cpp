@@ -4,9 +4,6 @@
 // figures, checks the README's figure claims on them, runs the host
 // benchmark, prints a summary and writes report/ (docs/demo.md). Exit
 // status 0 only when every check passed and every claim held.
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -27,6 +24,7 @@ namespace fs = std::filesystem;
 using namespace altpv::demo;
 using altpv::testbed::report::all_machines;
 using altpv::testbed::report::ChildOutcome;
+using altpv::testbed::report::have_kvm;
 using altpv::testbed::report::MachineConfig;
 using altpv::testbed::report::run_child;
 using altpv::testbed::report::Testbed;
@@ -63,13 +61,6 @@ class Progress {
   bool quiet_;
   mutable std::mutex mutex_;
 };
-
-bool have_kvm() {
-  const int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-  if (fd < 0) return false;
-  close(fd);
-  return true;
-}
 
 fs::path require_file(const fs::path& path) {
   if (!fs::exists(path)) throw std::runtime_error(path.string() + " is missing; build it first");

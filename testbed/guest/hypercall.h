@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Hypercalls to altpv-vmm: `out %eax, $port` with the testbed ABI's registers
-// (include/altpv/testbed/abi.h).
+// (testbed/abi/abi.h).
 #pragma once
 
 #include <cstdint>

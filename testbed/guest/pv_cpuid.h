@@ -2,7 +2,7 @@
 // A non-MSR native-ABI op, to show the stub layer is generic: CPUID.
 // Natively the site is the CPUID instruction. Under PV it calls a stub whose
 // handler answers from the VMM's CPU model (the mirror leaves, cpu_model.h)
-// for leaves 1 and 7, where this machine's KVM would answer from the host,
+// for leaves 1 and 7, where some KVMs (kvm_pvm) answer from the host,
 // and runs CPUID for every other leaf. The site's ABI is CPUID's: eax and
 // ecx in; eax, ebx, ecx, edx out; everything else preserved.
 #pragma once

@@ -160,6 +160,12 @@ void CheckResult::merge(const CheckResult& other, const std::string& prefix) {
   for (const std::string& f : other.failures) failures.push_back(prefix + f);
 }
 
+std::string CheckResult::describe() const {
+  std::string text;
+  for (const std::string& f : failures) text += "\n  " + f;
+  return text;
+}
+
 bool VmmResult::guest_passed() const {
   return exit_code == 0 && guest_exit_code == 0 &&
          std::all_of(tests.begin(), tests.end(),
@@ -221,6 +227,13 @@ std::vector<LoggedMsrAccess> writes_of(const std::vector<LoggedMsrAccess>& log) 
   std::copy_if(log.begin(), log.end(), std::back_inserter(writes),
                [](const LoggedMsrAccess& a) { return a.write; });
   return writes;
+}
+
+bool have_kvm() {
+  const int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+  if (fd < 0) return false;
+  close(fd);
+  return true;
 }
 
 MachineRun run_machine(const Testbed& testbed, const VmmInvocation& inv) {

@@ -51,6 +51,8 @@ struct CheckResult {
   void fail(std::string reason) { failures.push_back(std::move(reason)); }
   // Adds `other`'s failures, each prefixed with `prefix`.
   void merge(const CheckResult& other, const std::string& prefix = "");
+  // The failures, each on its own indented line.
+  std::string describe() const;
 };
 
 // ---- What the VMM reports ----------------------------------------------------
@@ -98,6 +100,9 @@ std::vector<LoggedMsrAccess> parse_msr_log(std::string_view text);
 std::vector<LoggedMsrAccess> writes_of(const std::vector<LoggedMsrAccess>& log);
 
 // ---- One run -----------------------------------------------------------------
+
+// Whether this host can run a machine at all: /dev/kvm opens.
+bool have_kvm();
 
 // The two binaries a run needs.
 struct Testbed {

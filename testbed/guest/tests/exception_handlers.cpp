@@ -5,7 +5,7 @@
 // instruction here lies in an exception-table range whose fixup is the end
 // of the range, and the handler records what it saw.
 //
-// #BP is a case of its own: this machine's KVM emulates neither int3 nor
+// #BP is a case of its own: some KVMs (kvm_pvm) emulate neither int3 nor
 // int $3, so it reaches the guest only because the VMM injects it
 // (docs/guest.md).
 #include "altpv/extable.h"

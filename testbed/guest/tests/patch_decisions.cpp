@@ -6,7 +6,7 @@
 // guest's own feature detection, which is part of what is under test:
 //   expect.features=+wrmsrns,+hypervisor,-pv
 // names each of the three features once, as the VMM's --cpu and --hv give
-// them to this machine.
+// them to the machine being booted.
 #include "altpv/linked_site_table.h"
 #include "altpv/op_ids.h"
 #include "altpv/site.h"
@@ -90,7 +90,7 @@ struct ExpectedFeatures {
 
 constexpr std::string_view kExpectUsage =
     "patch.decisions needs expect.features=(+|-)wrmsrns,(+|-)hypervisor,(+|-)pv on the guest "
-    "command line: what the VMM's --cpu and --hv give this machine";
+    "command line: what the VMM's --cpu and --hv give the machine";
 
 // Parses expect.features=; false (and a failure recorded) unless it names
 // each feature exactly once.

@@ -7,66 +7,27 @@
 // and the constant-index wrmsr_ns site holds, in guest memory, the
 // instruction each machine implies. The checks live in testbed/report
 // (testbed_report), shared with altpv-demo.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <map>
-#include <mutex>
 
 #include "abi/abi.h"
 #include "conformance.h"
 #include "disassembler.h"
 #include "guest_elf.h"
+#include "machine_params.h"
 #include "machine_run.h"
 
 namespace altpv::testbed::report {
-
-// Names, not bytes, in test output (found by argument-dependent lookup).
-void PrintTo(const MachineConfig& machine, std::ostream* os) {
-  *os << machine.name();
-}
-void PrintTo(const CpuModelSpec& model, std::ostream* os) {
-  *os << model.name;
-}
 
 namespace {
 
 const Testbed kTestbed{ALTPV_VMM_PATH, ALTPV_GUEST_PATH};
 
-bool have_kvm() {
-  const int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-  if (fd < 0) return false;
-  close(fd);
-  return true;
-}
-
-#define SKIP_WITHOUT_KVM() \
-  if (!have_kvm()) GTEST_SKIP() << "SKIP: /dev/kvm not available"
-
-std::string failures(const CheckResult& v) {
-  std::string text;
-  for (const std::string& r : v.failures) text += "\n  " + r;
-  return text;
-}
-
-// One msr.workload boot per machine and process, shared by the tests that
-// read it.
+// One msr.workload boot per machine and process.
 const WorkloadBoot& workload(const MachineConfig& machine) {
-  static std::mutex mutex;
-  static std::map<std::string, WorkloadBoot> boots;
-  const std::lock_guard lock(mutex);
-  auto it = boots.find(machine.name());
-  if (it == boots.end()) {
-    it = boots.emplace(machine.name(), boot_workload(kTestbed, machine)).first;
-  }
-  return it->second;
-}
-
-std::string test_name(const std::string& name) {
-  std::string out;
-  for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  return out;
+  return once_per_machine(machine,
+                          [](const MachineConfig& m) { return boot_workload(kTestbed, m); });
 }
 
 class PerMachine : public ::testing::TestWithParam<MachineConfig> {};
@@ -74,7 +35,7 @@ class PerMachine : public ::testing::TestWithParam<MachineConfig> {};
 TEST_P(PerMachine, WorkloadWritesConform) {
   SKIP_WITHOUT_KVM();
   const WorkloadBoot& boot = workload(GetParam());
-  EXPECT_TRUE(boot.verdict.passed()) << command_line(boot.run.command) << failures(boot.verdict);
+  EXPECT_TRUE(boot.verdict.passed()) << command_line(boot.run.command) << boot.verdict.describe();
 }
 
 TEST_P(PerMachine, SafeVariantsRegistersAndCpuidOp) {
@@ -84,7 +45,7 @@ TEST_P(PerMachine, SafeVariantsRegistersAndCpuidOp) {
   CheckResult v = run.problems;
   v.merge(check_guest_passed(run.result, {"msr.safe", "msr.registers", "pv.cpuid_op"}));
   v.merge(check_untouched(run.msr_log, kUnemulatedMsr));
-  EXPECT_TRUE(v.passed()) << command_line(run.command) << failures(v) << "\nconsole:\n"
+  EXPECT_TRUE(v.passed()) << command_line(run.command) << v.describe() << "\nconsole:\n"
                           << run.child.out;
 }
 
@@ -94,10 +55,10 @@ TEST_P(PerMachine, SafeVariantsRegistersAndCpuidOp) {
 TEST_P(PerMachine, ConstantIndexWrmsrNsSiteFollowsTheMachine) {
   SKIP_WITHOUT_KVM();
   const WorkloadBoot& boot = workload(GetParam());
-  ASSERT_TRUE(boot.run.dumped_text.has_value()) << failures(boot.run.problems);
+  ASSERT_TRUE(boot.run.dumped_text.has_value()) << boot.run.problems.describe();
   const CheckResult v =
       check_wrmsr_ns_const_site(*boot.run.dumped_text, boot.run.guest.decisions, GetParam());
-  EXPECT_TRUE(v.passed()) << failures(v);
+  EXPECT_TRUE(v.passed()) << v.describe();
 }
 
 INSTANTIATE_TEST_SUITE_P(Testbed, PerMachine, ::testing::ValuesIn(all_machines()),
@@ -110,7 +71,7 @@ TEST_P(PerModel, HvmAndPvWriteTheSameSequence) {
   const WorkloadBoot& hvm = workload({GetParam(), Personality::Hvm});
   const WorkloadBoot& pv = workload({GetParam(), Personality::Pv});
   const CheckResult v = check_differential(hvm.run.msr_log, pv.run.msr_log);
-  EXPECT_TRUE(v.passed()) << failures(v);
+  EXPECT_TRUE(v.passed()) << v.describe();
 }
 
 // Each model gets its own instruction at the same site: the three hvm
@@ -120,7 +81,7 @@ TEST(Decisions, EveryModelLeavesDifferentBytes) {
   std::map<std::string, std::string> machine_by_bytes;
   for (const CpuModelSpec& model : cpu_models()) {
     const WorkloadBoot& boot = workload({model, Personality::Hvm});
-    ASSERT_TRUE(boot.run.dumped_text.has_value()) << failures(boot.run.problems);
+    ASSERT_TRUE(boot.run.dumped_text.has_value()) << boot.run.problems.describe();
     const hosted::Symbol& fn = find_function(*boot.run.dumped_text, kWrmsrNsConstFunction);
     const auto code = code_at(*boot.run.dumped_text, fn.address, fn.size);
     ASSERT_TRUE(code.has_value());
@@ -140,7 +101,7 @@ class PerPersonality : public ::testing::TestWithParam<Personality> {};
 TEST_P(PerPersonality, PlainWriteToRefusedMsrEndsTheGuestWithGp) {
   SKIP_WITHOUT_KVM();
   const MachineRun run = run_machine(kTestbed, {{cpu_models()[0], GetParam()}, "msr.gp_plain", {}});
-  EXPECT_TRUE(run.problems.passed()) << failures(run.problems);
+  EXPECT_TRUE(run.problems.passed()) << run.problems.describe();
   EXPECT_EQ(run.child.exit_code, 1) << run.child.err;
   EXPECT_EQ(run.result.exit_reason, "guest-exit");
   ASSERT_EQ(run.guest.exceptions.size(), 1u) << run.child.out;
@@ -151,7 +112,7 @@ TEST_P(PerPersonality, PlainWriteToRefusedMsrEndsTheGuestWithGp) {
   ASSERT_NE(test, nullptr);
   EXPECT_EQ(test->status, "fail");
   const CheckResult untouched = check_untouched(run.msr_log, kUnemulatedMsr);
-  EXPECT_TRUE(untouched.passed()) << failures(untouched);
+  EXPECT_TRUE(untouched.passed()) << untouched.describe();
 }
 
 INSTANTIATE_TEST_SUITE_P(Testbed, PerPersonality,

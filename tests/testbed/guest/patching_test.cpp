@@ -12,12 +12,8 @@
 // altpv-inspect's planner makes on the host for the guest's own feature set.
 // Both run the same engine, so it shows that the engine decides alike in
 // both worlds, not that the decisions are right; the oracles above do that.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <map>
-#include <mutex>
 #include <optional>
 
 #include <fmt/format.h>
@@ -27,53 +23,26 @@
 #include "boot_plan.h"
 #include "conformance.h"
 #include "guest_elf.h"
-#include "inspect_error.h"
 #include "inspected_file.h"
+#include "machine_params.h"
 #include "machine_run.h"
 
 namespace altpv::testbed::report {
-
-// Names, not bytes, in test output (found by argument-dependent lookup).
-void PrintTo(const MachineConfig& machine, std::ostream* os) {
-  *os << machine.name();
-}
 
 namespace {
 
 const Testbed kTestbed{ALTPV_VMM_PATH, ALTPV_GUEST_PATH};
 
-bool have_kvm() {
-  const int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-  if (fd < 0) return false;
-  close(fd);
-  return true;
-}
-
-#define SKIP_WITHOUT_KVM() \
-  if (!have_kvm()) GTEST_SKIP() << "SKIP: /dev/kvm not available"
-
-std::string failures(const CheckResult& v) {
-  std::string text;
-  for (const std::string& f : v.failures) text += "\n  " + f;
-  return text;
-}
-
 // One boot per machine and process: `list` stops the guest right after
 // patching; altpv.debug has it report every decision.
 const MachineRun& patched(const MachineConfig& machine) {
-  static std::mutex mutex;
-  static std::map<std::string, MachineRun> runs;
-  const std::lock_guard lock(mutex);
-  auto it = runs.find(machine.name());
-  if (it == runs.end()) {
-    it = runs.emplace(machine.name(), run_machine(kTestbed, {machine,
-                                                             "boot.report",
-                                                             {"altpv.debug", "list"},
-                                                             false,
-                                                             /*dump_text=*/true}))
-             .first;
-  }
-  return it->second;
+  return once_per_machine(machine, [](const MachineConfig& m) {
+    return run_machine(kTestbed, {m,
+                                  "boot.report",
+                                  {"altpv.debug", "list"},
+                                  false,
+                                  /*dump_text=*/true});
+  });
 }
 
 const inspect::InspectedFile& guest_file() {
@@ -148,7 +117,7 @@ TEST_P(PerMachine, FeaturesFollowTheCommandLine) {
   SKIP_WITHOUT_KVM();
   const MachineConfig& m = GetParam();
   const MachineRun& run = patched(m);
-  ASSERT_TRUE(run.problems.passed()) << failures(run.problems);
+  ASSERT_TRUE(run.problems.passed()) << run.problems.describe();
   ASSERT_TRUE(run.guest.patching.has_value()) << run.child.out;
   std::vector<std::string> names;
   for (std::string_view rest = run.guest.patching->features; !rest.empty();) {
@@ -170,16 +139,16 @@ TEST_P(PerMachine, FeaturesFollowTheCommandLine) {
 TEST_P(PerMachine, SitesHoldWhatTheyReported) {
   SKIP_WITHOUT_KVM();
   const MachineRun& run = patched(GetParam());
-  ASSERT_TRUE(run.dumped_text.has_value()) << failures(run.problems);
+  ASSERT_TRUE(run.dumped_text.has_value()) << run.problems.describe();
   const CheckResult v = check_decisions_in_memory(run.guest.decisions, *run.dumped_text);
-  EXPECT_TRUE(v.passed()) << command_line(run.command) << failures(v);
+  EXPECT_TRUE(v.passed()) << command_line(run.command) << v.describe();
 }
 
 TEST_P(PerMachine, SitesHoldWhatTheCommandLineImplies) {
   SKIP_WITHOUT_KVM();
   const MachineConfig& m = GetParam();
   const MachineRun& run = patched(m);
-  ASSERT_TRUE(run.dumped_text.has_value()) << failures(run.problems);
+  ASSERT_TRUE(run.dumped_text.has_value()) << run.problems.describe();
   const inspect::InspectedFile& file = guest_file();
   const SiteTable& table = file.image.table();
   std::size_t decided = 0;
@@ -205,16 +174,10 @@ TEST_P(PerMachine, SitesHoldWhatTheCommandLineImplies) {
 TEST_P(PerMachine, WrmsrNsConstSiteHoldsTheModelsInstruction) {
   SKIP_WITHOUT_KVM();
   const MachineRun& run = patched(GetParam());
-  ASSERT_TRUE(run.dumped_text.has_value()) << failures(run.problems);
+  ASSERT_TRUE(run.dumped_text.has_value()) << run.problems.describe();
   const CheckResult v =
       check_wrmsr_ns_const_site(*run.dumped_text, run.guest.decisions, GetParam());
-  EXPECT_TRUE(v.passed()) << failures(v);
-}
-
-std::string test_name(const std::string& name) {
-  std::string out;
-  for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  return out;
+  EXPECT_TRUE(v.passed()) << v.describe();
 }
 
 INSTANTIATE_TEST_SUITE_P(Testbed, PerMachine, ::testing::ValuesIn(all_machines()),
@@ -226,7 +189,7 @@ class PlanConsistency : public ::testing::TestWithParam<MachineConfig> {};
 TEST_P(PlanConsistency, GuestAndHostPlannerAgree) {
   SKIP_WITHOUT_KVM();
   const MachineRun& run = patched(GetParam());
-  ASSERT_TRUE(run.problems.passed()) << failures(run.problems);
+  ASSERT_TRUE(run.problems.passed()) << run.problems.describe();
   ASSERT_TRUE(run.guest.patching.has_value());
   const std::string& features = run.guest.patching->features;
   const OverrideResult set = apply_overrides(FeatureSet{}, features);
