@@ -153,7 +153,7 @@ std::vector<Claim> figure_claims(const std::vector<MachineFindings>& machines) {
       "or direct");
   ClaimCheck third(
       "with MSR_IMM, the constant-index wrmsr_ns takes at most a third of the guest "
-      "instructions of either pv_ops strategy");
+      "instructions of a pv_ops indirect call, and at most half of a direct one's");
   ClaimCheck one_exit("every op costs exactly one VM exit, with every strategy on every machine");
   ClaimCheck pv_pays(
       "under PV, altpv's native-ABI stub costs more guest instructions than pv_ops' direct "
@@ -180,7 +180,8 @@ std::vector<Claim> figure_claims(const std::vector<MachineFindings>& machines) {
       if (m.machine.hv == Personality::Hvm) {
         native.require(altpv->insns <= pvops, counts);
         if (m.machine.model.msr_imm && op == "wrmsr_ns_const") {
-          third.require(3 * altpv->insns <= pvops, counts);
+          third.require(3 * altpv->insns <= indirect->insns && 2 * altpv->insns <= direct->insns,
+                        counts);
         }
       } else {
         pv_pays.require(altpv->insns > direct->insns, counts);
