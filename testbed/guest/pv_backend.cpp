@@ -8,7 +8,7 @@
 #include "hypercall.h"
 #include "pv_cpuid.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 using altpv::MsrAccess;
@@ -67,21 +67,21 @@ class HypercallMsrHandler final : public altpv::MsrHandler {
 constinit HypercallMsrHandler handler;
 
 }  // namespace
-}  // namespace guest
+}  // namespace altpv::guest
 
 // Specialised stubs: the site's MSR is known, so there is no policy lookup
 // and no dispatch on the index. A refused access replays the native
 // instruction, as the generic stubs do.
 extern "C" void guest_pv_write_pat(altpv::NativeRegs* r) noexcept {
   const std::uint64_t value = static_cast<std::uint32_t>(r->rax) | r->rdx << 32;
-  if (guest::hypercall_write(0x277, value) != altpv::MsrAccess::Done) {
+  if (altpv::guest::hypercall_write(0x277, value) != altpv::MsrAccess::Done) {
     asm volatile("wrmsr" : : "c"(0x277), "a"(r->rax), "d"(r->rdx) : "memory");
   }
 }
 
 extern "C" void guest_pv_read_testbed2(altpv::NativeRegs* r) noexcept {
   std::uint64_t value = 0;
-  if (guest::hypercall_read(altpv::testbed::kMsr2.index, &value) != altpv::MsrAccess::Done) {
+  if (altpv::guest::hypercall_read(altpv::testbed::kMsr2.index, &value) != altpv::MsrAccess::Done) {
     std::uint32_t lo, hi;
     asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(altpv::testbed::kMsr2.index));
     value = lo | std::uint64_t{hi} << 32;
@@ -94,7 +94,7 @@ extern "C" const char guest_pv_stub_write_pat[], guest_pv_stub_read_testbed2[];
 ALTPV_NATIVE_STUB(guest_pv_stub_write_pat, guest_pv_write_pat);
 ALTPV_NATIVE_STUB(guest_pv_stub_read_testbed2, guest_pv_read_testbed2);
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 const altpv::MsrBackend::Specialised kSpecialised[] = {
@@ -132,4 +132,4 @@ const altpv::Backend& pv_backend() {
   return backend;
 }
 
-}  // namespace guest
+}  // namespace altpv::guest

@@ -9,7 +9,7 @@
 
 #include "altpv/backend.h"
 
-namespace guest {
+namespace altpv::guest {
 
 enum class MsrPolicy : std::uint8_t {
   Hypercall,    // the default: ask the hypervisor
@@ -24,4 +24,4 @@ MsrPolicy pv_msr_policy(std::uint32_t msr);
 // testbed MSR 2 reads, and the CPUID stub.
 const altpv::Backend& pv_backend();
 
-}  // namespace guest
+}  // namespace altpv::guest

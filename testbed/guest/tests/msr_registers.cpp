@@ -9,7 +9,7 @@
 #include "site_register_harness.h"
 #include "test_registry.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 using altpv::NativeRegs;
@@ -79,4 +79,4 @@ void msr_registers() {
 GUEST_TEST("msr.registers", msr_registers);
 
 }  // namespace
-}  // namespace guest
+}  // namespace altpv::guest
