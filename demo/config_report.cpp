@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "config_report.h"
 
+#include "abi/abi.h"
 #include "conformance.h"
 #include "disassembler.h"
 #include "elf_file.h"
@@ -12,8 +13,6 @@
 
 namespace altpv::demo {
 namespace {
-
-constexpr std::uint32_t kUnknownMsr = 0x40000fff;  // guest/tests/msr_safe.cpp
 
 std::vector<std::uint8_t> hex_to_bytes(const std::string& hex) {
   std::vector<std::uint8_t> bytes;
@@ -65,7 +64,7 @@ std::vector<FigureLine> boot_figures(const Testbed& testbed, const TestbedConfig
   report.commands.push_back(command_line(run.command));
   const ParsedBoot boot = parse_boot(run, report.verdict);
   report.verdict.merge(check_guest_passed(boot.result, {"msr.safe", "figures.msr"}), "");
-  report.verdict.merge(check_untouched(boot.log, kUnknownMsr), "msr.safe: ");
+  report.verdict.merge(check_untouched(boot.log, testbed::kAbsentMsr), "msr.safe: ");
   try {
     return parse_figures(run.child.out);
   } catch (const ParseError& e) {

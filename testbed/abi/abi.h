@@ -75,8 +75,8 @@ struct Counters {
 };
 
 // The #UD path of CPU-model emulation. On hosts whose KVM reports an
-// emulation failure for an instruction the model advertises (this machine),
-// the VMM emulates it directly. On hardware-VMX hosts the guest takes #UD
+// emulation failure for an instruction the model advertises (kvm_pvm), the
+// VMM emulates it directly. On hardware-VMX hosts the guest takes #UD
 // instead; its handler stores the interrupted registers here and asks the VMM
 // to emulate. The VMM decodes the bytes at frame.rip, performs the access,
 // updates the frame (outputs and rip) and returns Ok, or BadArgument when the
@@ -87,6 +87,11 @@ struct GprFrame {
   std::uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
   std::uint64_t rip, rflags;
 };
+
+// An MSR that neither KVM nor the VMM implements: every access raises #GP
+// (and a _safe access returns kMsrFault). The guest's MSR tests use it, and
+// the host checks that the MSR log never holds it.
+inline constexpr std::uint32_t kAbsentMsr = 0x40000fff;
 
 // ---- Paravirtual interface -----------------------------------------------
 
@@ -102,7 +107,7 @@ enum PvFeature : std::uint32_t {
 
 // ---- CPU model mirror ------------------------------------------------------
 
-// Some KVMs (this machine's kvm_pvm) answer CPUID leaves 1 and 7 from the host
+// Some KVMs (kvm_pvm) answer CPUID leaves 1 and 7 from the host
 // and ignore the table the VMM sets, so `--cpu +wrmsrns` cannot show there.
 // The VMM therefore also publishes the model it applies (and emulates) in
 // these leaves, under every personality. A testbed guest takes its features

@@ -5,7 +5,7 @@
 
 namespace altpv::vmm {
 
-void Console::Write(std::string_view text) {
+void Console::write(std::string_view text) {
   std::lock_guard lock(mutex_);
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);

@@ -10,7 +10,7 @@ namespace altpv::vmm {
 
 class Console {
  public:
-  void Write(std::string_view text);
+  void write(std::string_view text);
 
  private:
   std::mutex mutex_;

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "console.h"
-#include "cpu_model.h"
 #include "elf_image.h"
+#include "guest_cpuid.h"
 #include "msr_bank.h"
 #include "options.h"
 #include "run_state.h"
@@ -37,33 +37,33 @@ class Machine {
   ~Machine();
 
   // Boots, runs until the guest ends, reports; returns the process exit code.
-  int Run();
+  int run();
 
   const Options& options() const { return options_; }
   GuestMemory& memory() { return vm_.memory(); }
-  const CpuModel& model() const { return model_; }
+  const GuestCpuid& model() const { return model_; }
   MsrBank& bank() { return bank_; }
   Console& console() { return console_; }
   RunState& state() { return state_; }
   std::uint32_t vcpu_count() const { return static_cast<std::uint32_t>(vcpus_.size()); }
 
   // StartVcpu: releases AP `index`; false if it is the BSP, unknown, or started.
-  bool StartAp(std::uint32_t index, ApStart start);
+  bool start_ap(std::uint32_t index, ApStart start);
   // Blocks an AP thread until StartAp or the end of the run.
-  std::optional<ApStart> WaitForStart(std::uint32_t index);
+  std::optional<ApStart> wait_for_start(std::uint32_t index);
   // Ends the run (first caller wins) and kicks every vCPU out of KVM_RUN.
-  void End(RunEnd end);
+  void end_run(RunEnd end);
 
  private:
-  void BootBsp();
-  void StopAllVcpus();
-  int Finish();
+  void boot_bsp();
+  void join_vcpu_threads();
+  int finish();
 
   Options options_;
   std::span<const std::uint8_t> elf_file_;
   ElfImage image_;
   Vm vm_;
-  CpuModel model_;
+  GuestCpuid model_;
   MsrBank bank_;
   Console console_;
   RunState state_;

@@ -17,22 +17,22 @@ namespace {
 
 using namespace altpv::vmm;
 
-std::vector<std::uint8_t> ReadFile(const std::string& path) {
+std::vector<std::uint8_t> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ElfError("cannot open " + path);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-int Main(int argc, char** argv) {
-  ParsedOptions parsed = ParseOptions(argc, argv);
+int vmm_main(int argc, char** argv) {
+  ParsedOptions parsed = parse_options(argc, argv);
   if (parsed.exit_code >= 0) return parsed.exit_code;
   const Options& options = parsed.options;
 
   std::vector<std::uint8_t> file;
   ElfImage image;
   try {
-    file = ReadFile(options.guest);
-    image = ParseElf(file, {options.mem_mib << 20, layout::kReservedEnd});
+    file = read_file(options.guest);
+    image = parse_elf(file, {options.mem_mib << 20, layout::kReservedEnd});
   } catch (const ElfError& e) {
     fmt::print(stderr, "altpv-vmm: {}: invalid guest ELF: {}\n", options.guest, e.what());
     return exit_code::kUsage;
@@ -40,7 +40,7 @@ int Main(int argc, char** argv) {
 
   try {
     Machine machine(options, file, std::move(image));
-    return machine.Run();
+    return machine.run();
   } catch (const KvmUnavailable& e) {
     fmt::print(stderr, "SKIP: /dev/kvm not available ({})\n", e.what());
     return exit_code::kNoKvm;
@@ -53,5 +53,5 @@ int Main(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return Main(argc, argv);
+  return vmm_main(argc, argv);
 }

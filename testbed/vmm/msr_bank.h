@@ -31,8 +31,8 @@ inline constexpr std::uint32_t kMsrTscAux = 0xc0000103;
 // A vCPU's real copy of the architectural MSRs in the bank.
 class ArchMsrs {
  public:
-  virtual std::uint64_t Get(std::uint32_t msr) = 0;
-  virtual void Set(std::uint32_t msr, std::uint64_t value) = 0;
+  virtual std::uint64_t get(std::uint32_t msr) = 0;
+  virtual void set(std::uint32_t msr, std::uint64_t value) = 0;
 
  protected:
   ~ArchMsrs() = default;
@@ -42,21 +42,21 @@ class MsrBank {
  public:
   explicit MsrBank(MsrLog log);
 
-  static bool Emulates(std::uint32_t msr);
-  static bool IsArchitectural(std::uint32_t msr);
+  static bool emulates(std::uint32_t msr);
+  static bool is_architectural(std::uint32_t msr);
   // Every emulated index, for the KVM MSR filter and the final report.
-  static std::span<const std::uint32_t> Indices();
+  static std::span<const std::uint32_t> indices();
   // Whether `value` may be written to `msr` without #GP.
-  static bool ValidValue(std::uint32_t msr, std::uint64_t value);
+  static bool valid_value(std::uint32_t msr, std::uint64_t value);
 
   // nullopt means the access must raise #GP (not emulated / invalid value).
-  std::optional<std::uint64_t> Read(std::uint32_t vcpu, std::uint32_t msr, ArchMsrs& arch,
+  std::optional<std::uint64_t> read(std::uint32_t vcpu, std::uint32_t msr, ArchMsrs& arch,
                                     MsrPath path);
-  bool Write(std::uint32_t vcpu, std::uint32_t msr, std::uint64_t value, ArchMsrs& arch,
+  bool write(std::uint32_t vcpu, std::uint32_t msr, std::uint64_t value, ArchMsrs& arch,
              MsrPath path);
 
   // Current value of every emulated MSR, architectural ones as `arch` holds them.
-  std::map<std::uint32_t, std::uint64_t> Snapshot(ArchMsrs& arch);
+  std::map<std::uint32_t, std::uint64_t> snapshot(ArchMsrs& arch);
 
  private:
   std::mutex mutex_;

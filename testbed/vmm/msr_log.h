@@ -13,7 +13,7 @@ namespace altpv::vmm {
 
 // How an access reached the bank.
 enum class MsrPath { Trap, Hypercall, EmulatedInsn };
-std::string_view MsrPathName(MsrPath path);
+std::string_view msr_path_name(MsrPath path);
 
 class MsrLog {
  public:
@@ -21,7 +21,7 @@ class MsrLog {
   explicit MsrLog(const std::string& path);
 
   // Callers serialise (the bank holds its lock), so seq follows bank order.
-  void Record(std::uint64_t seq, std::uint32_t vcpu, bool write, std::uint32_t msr,
+  void record(std::uint64_t seq, std::uint32_t vcpu, bool write, std::uint32_t msr,
               std::uint64_t value, MsrPath path);
 
  private:

@@ -7,12 +7,12 @@
 
 #include "abi/abi.h"
 #include "boot_layout.h"
-#include "cpu_model.h"
 #include "exit_codes.h"
+#include "guest_cpuid.h"
 
 namespace altpv::vmm {
 
-ParsedOptions ParseOptions(int argc, char** argv) {
+ParsedOptions parse_options(int argc, char** argv) {
   ParsedOptions parsed;
   Options& o = parsed.options;
   CLI::App app{"altpv-vmm: the altpv KVM testbed hypervisor", "altpv-vmm"};
@@ -49,8 +49,8 @@ ParsedOptions ParseOptions(int argc, char** argv) {
     return parsed;
   }
   try {
-    CpuModel({}).ApplyOverrides(o.cpu);  // names only; the real model is built later
-  } catch (const CpuModelError& e) {
+    GuestCpuid({}).apply_overrides(o.cpu);  // names only; the real model is built later
+  } catch (const CpuOverrideError& e) {
     std::fprintf(stderr, "altpv-vmm: --cpu: %s\n", e.what());
     parsed.exit_code = exit_code::kUsage;
     return parsed;

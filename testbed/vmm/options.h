@@ -32,6 +32,6 @@ struct ParsedOptions {
   Options options;
   int exit_code = -1;  // >= 0: exit now with this code
 };
-ParsedOptions ParseOptions(int argc, char** argv);
+ParsedOptions parse_options(int argc, char** argv);
 
 }  // namespace altpv::vmm

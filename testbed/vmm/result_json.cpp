@@ -8,16 +8,16 @@
 
 namespace altpv::vmm {
 
-void WriteResultJson(const std::string& path, const RunResult& r) {
+void write_result_json(const std::string& path, const RunResult& r) {
   nlohmann::json j;
   j["exit_code"] = r.exit_code;
-  j["exit_reason"] = EndKindName(r.end.kind);
+  j["exit_reason"] = end_kind_name(r.end.kind);
   j["message"] = r.end.reason;
   if (r.end.kind == EndKind::GuestExit) j["guest_exit_code"] = r.end.guest_code;
   j["tests"] = nlohmann::json::array();
   for (const TestRecord& t : r.tests) {
     j["tests"].push_back({{"name", t.name},
-                          {"status", TestStatusName(t.status)},
+                          {"status", test_status_name(t.status)},
                           {"message", t.message},
                           {"vcpu", t.vcpu}});
   }

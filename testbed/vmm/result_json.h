@@ -20,6 +20,6 @@ struct RunResult {
   testbed::Counters counters;                   // summed over vCPUs
 };
 
-void WriteResultJson(const std::string& path, const RunResult& result);
+void write_result_json(const std::string& path, const RunResult& result);
 
 }  // namespace altpv::vmm

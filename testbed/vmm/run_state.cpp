@@ -7,7 +7,7 @@
 
 namespace altpv::vmm {
 
-const char* TestStatusName(TestStatus status) {
+const char* test_status_name(TestStatus status) {
   switch (status) {
     case TestStatus::Running:
       return "running";
@@ -21,7 +21,7 @@ const char* TestStatusName(TestStatus status) {
   return "skip";
 }
 
-const char* EndKindName(EndKind kind) {
+const char* end_kind_name(EndKind kind) {
   switch (kind) {
     case EndKind::GuestExit:
       return "guest-exit";
@@ -35,7 +35,7 @@ const char* EndKindName(EndKind kind) {
   return "vmm-error";
 }
 
-void RunState::TestBegin(std::uint32_t vcpu, std::string name) {
+void RunState::test_begin(std::uint32_t vcpu, std::string name) {
   std::lock_guard lock(mutex_);
   // A test still running on this vCPU never reported: that is a failure.
   for (TestRecord& t : tests_) {
@@ -47,7 +47,7 @@ void RunState::TestBegin(std::uint32_t vcpu, std::string name) {
   tests_.push_back({std::move(name), TestStatus::Running, "", vcpu});
 }
 
-bool RunState::TestEnd(std::uint32_t vcpu, TestStatus status, std::string message) {
+bool RunState::test_end(std::uint32_t vcpu, TestStatus status, std::string message) {
   std::lock_guard lock(mutex_);
   auto it = std::find_if(tests_.rbegin(), tests_.rend(), [&](const TestRecord& t) {
     return t.vcpu == vcpu && t.status == TestStatus::Running;
@@ -56,13 +56,13 @@ bool RunState::TestEnd(std::uint32_t vcpu, TestStatus status, std::string messag
   it->status = status;
   it->message = std::move(message);
   if (!quiet_ || status == TestStatus::Fail) {
-    fmt::print(stderr, "altpv-vmm: test {}: {}{}{}\n", it->name, TestStatusName(status),
+    fmt::print(stderr, "altpv-vmm: test {}: {}{}{}\n", it->name, test_status_name(status),
                it->message.empty() ? "" : ": ", it->message);
   }
   return true;
 }
 
-bool RunState::End(RunEnd end) {
+bool RunState::record_end(RunEnd end) {
   {
     std::lock_guard lock(mutex_);
     if (end_) return false;
@@ -87,7 +87,7 @@ std::vector<TestRecord> RunState::tests() const {
   return tests_;
 }
 
-bool RunState::AnyTestFailed() const {
+bool RunState::any_test_failed() const {
   std::lock_guard lock(mutex_);
   return std::any_of(tests_.begin(), tests_.end(), [](const TestRecord& t) {
     return t.status == TestStatus::Fail || t.status == TestStatus::Running;

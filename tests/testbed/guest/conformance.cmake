@@ -8,7 +8,7 @@ if(NOT TARGET testbed_report)
 endif()
 
 add_executable(msr_conformance_test ${CMAKE_CURRENT_LIST_DIR}/msr_conformance_test.cpp)
-target_link_libraries(msr_conformance_test PRIVATE testbed_report GTest::gtest_main)
+target_link_libraries(msr_conformance_test PRIVATE testbed_report altpv_testbed_abi GTest::gtest_main)
 target_compile_definitions(msr_conformance_test PRIVATE
                            ALTPV_VMM_PATH="$<TARGET_FILE:altpv-vmm>"
                            ALTPV_GUEST_PATH="$<TARGET_FILE:altpv-guest>")

@@ -13,6 +13,7 @@
 #include <map>
 #include <mutex>
 
+#include "abi/abi.h"
 #include "conformance.h"
 #include "elf_file.h"
 #include "expected_decision.h"
@@ -33,7 +34,6 @@ void PrintTo(const CpuModel& model, std::ostream* os) {
 namespace {
 
 const Testbed kTestbed{ALTPV_VMM_PATH, ALTPV_GUEST_PATH};
-constexpr std::uint32_t kUnknownMsr = 0x40000fff;  // guest/tests/msr_safe.cpp
 // The reference function holding one constant-index wrmsr_ns site.
 constexpr const char* kNsConstSiteFunction = "figure_altpv_wrmsr_ns_const";
 
@@ -84,7 +84,7 @@ TEST_P(PerMachine, SafeVariantsRegistersAndCpuidOp) {
   Verdict v;
   const ParsedBoot boot = parse_boot(run, v);
   v.merge(check_guest_passed(boot.result, {"msr.safe", "msr.registers", "pv.cpuid_op"}), "");
-  v.merge(check_untouched(boot.log, kUnknownMsr), "");
+  v.merge(check_untouched(boot.log, testbed::kAbsentMsr), "");
   EXPECT_TRUE(v.passed()) << command_line(run.command) << reasons(v) << "\nconsole:\n"
                           << run.child.out;
 }
@@ -122,7 +122,7 @@ TEST_P(PerPersonality, PlainWriteToRefusedMsrEndsTheGuestWithGp) {
   const GuestTest* test = boot.result.find_test("msr.gp_plain");
   ASSERT_NE(test, nullptr);
   EXPECT_EQ(test->status, "fail");
-  const Verdict untouched = check_untouched(boot.log, kUnknownMsr);
+  const Verdict untouched = check_untouched(boot.log, testbed::kAbsentMsr);
   EXPECT_TRUE(untouched.passed()) << reasons(untouched);
 }
 

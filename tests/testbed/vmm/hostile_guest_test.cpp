@@ -23,7 +23,7 @@ struct Outcome {
 };
 
 // Runs altpv-vmm with `args`, the guest path substituted for "GUEST".
-Outcome RunVmm(const std::string& guest, std::vector<std::string> args) {
+Outcome run_vmm(const std::string& guest, std::vector<std::string> args) {
   std::string guest_path = std::string(ALTPV_HOSTILE_GUEST_DIR) + "/" + guest + ".elf";
   std::vector<std::string> argv = {ALTPV_VMM_PATH};
   for (std::string& a : args) argv.push_back(a == "GUEST" ? guest_path : a);
@@ -61,9 +61,9 @@ class HostileGuest : public ::testing::Test {
   }
 
   // Runs and checks the exit code and that each of `needles` is in the output.
-  Outcome Expect(const std::string& guest, std::vector<std::string> args, int exit_code,
+  Outcome expect(const std::string& guest, std::vector<std::string> args, int exit_code,
                  const std::vector<std::string>& needles) {
-    Outcome out = RunVmm(guest, std::move(args));
+    Outcome out = run_vmm(guest, std::move(args));
     EXPECT_EQ(out.exit_code, exit_code) << out.output;
     for (const std::string& n : needles) {
       EXPECT_NE(out.output.find(n), std::string::npos) << "missing \"" << n << "\" in:\n"
@@ -73,7 +73,7 @@ class HostileGuest : public ::testing::Test {
   }
 };
 
-std::string ReadAll(const std::string& path) {
+std::string read_all(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;
   s << in.rdbuf();
@@ -81,50 +81,50 @@ std::string ReadAll(const std::string& path) {
 }
 
 TEST_F(HostileGuest, HelloPassesAndPrintsBothConsoles) {
-  Expect("hello", {"GUEST"}, 0, {"hello from the guest", "!\n", "guest called Exit(0)"});
+  expect("hello", {"GUEST"}, 0, {"hello from the guest", "!\n", "guest called Exit(0)"});
 }
 
 TEST_F(HostileGuest, WildPointersGetBadPointer) {
-  Expect("wild_pointer", {"GUEST"}, 0, {"Exit(0)"});
+  expect("wild_pointer", {"GUEST"}, 0, {"Exit(0)"});
 }
 
 TEST_F(HostileGuest, UnknownPortIsFatalWithReport) {
-  Expect("unknown_port", {"GUEST"}, 3,
+  expect("unknown_port", {"GUEST"}, 3,
          {"FAILED (crash)", "unknown I/O port 0x1234", "rip ", "bytes at rip"});
 }
 
 TEST_F(HostileGuest, UnknownHypercallReturnsBadNumber) {
-  Expect("unknown_hypercall", {"GUEST"}, 0, {"Exit(0)"});
+  expect("unknown_hypercall", {"GUEST"}, 0, {"Exit(0)"});
 }
 
 TEST_F(HostileGuest, UnknownMsrGpWithoutIdtTripleFaults) {
-  Expect("unknown_msr", {"GUEST"}, 3,
+  expect("unknown_msr", {"GUEST"}, 3,
          {"triple fault (KVM_EXIT_SHUTDOWN)", "rcx 0000000012345678", "bytes at rip"});
 }
 
 TEST_F(HostileGuest, TripleFaultIsReported) {
-  Expect("triple_fault", {"GUEST"}, 3, {"triple fault", "cr2 40000000000", "rip "});
+  expect("triple_fault", {"GUEST"}, 3, {"triple fault", "cr2 40000000000", "rip "});
 }
 
 TEST_F(HostileGuest, RunawayGuestHitsTimeout) {
-  Expect("spin", {"--timeout", "2", "GUEST"}, 4, {"FAILED (timeout)", "--timeout 2", "rip "});
+  expect("spin", {"--timeout", "2", "GUEST"}, 4, {"FAILED (timeout)", "--timeout 2", "rip "});
 }
 
 TEST_F(HostileGuest, CountsThreeMovs) {
   std::string json = ::testing::TempDir() + "/count.json";
-  Expect("count", {"--count-insns", "--json", json, "GUEST"}, 0, {"Exit(0)"});
-  EXPECT_NE(ReadAll(json).find("\"instructions\": 4"), std::string::npos) << ReadAll(json);
+  expect("count", {"--count-insns", "--json", json, "GUEST"}, 0, {"Exit(0)"});
+  EXPECT_NE(read_all(json).find("\"instructions\": 4"), std::string::npos) << read_all(json);
 }
 
 TEST_F(HostileGuest, CountsNothingWithoutCountInsns) {
   // The guest sees 0 instructions and reports Exit(100 + 0).
-  Expect("count", {"GUEST"}, 1, {"Exit(100)"});
+  expect("count", {"GUEST"}, 1, {"Exit(100)"});
 }
 
 TEST_F(HostileGuest, WrmsrnsEmulatedWhenModelHasIt) {
   std::string log = ::testing::TempDir() + "/wrmsrns.log";
-  Expect("wrmsrns", {"--cpu", "+wrmsrns", "--msr-log", log, "GUEST"}, 0, {"Exit(0)"});
-  std::string text = ReadAll(log);
+  expect("wrmsrns", {"--cpu", "+wrmsrns", "--msr-log", log, "GUEST"}, 0, {"Exit(0)"});
+  std::string text = read_all(log);
   EXPECT_NE(text.find("\"op\":\"write\",\"msr\":1073742084,\"value\":81985530312454157,"
                       "\"value_hex\":\"0x1234567cafef00d\",\"path\":\"emulated-insn\""),
             std::string::npos)
@@ -132,17 +132,17 @@ TEST_F(HostileGuest, WrmsrnsEmulatedWhenModelHasIt) {
 }
 
 TEST_F(HostileGuest, WrmsrnsIsUdWhenModelLacksIt) {
-  Expect("wrmsrns", {"GUEST"}, 3, {"triple fault", "bytes at rip (gpa 0x10000f): 0f 01 c6"});
+  expect("wrmsrns", {"GUEST"}, 3, {"triple fault", "bytes at rip (gpa 0x10000f): 0f 01 c6"});
 }
 
 TEST_F(HostileGuest, WrmsrnsViaUdInjectsUd) {
-  Expect("wrmsrns", {"--cpu", "+wrmsrns", "--emulate-via-ud", "GUEST"}, 3, {"triple fault"});
+  expect("wrmsrns", {"--cpu", "+wrmsrns", "--emulate-via-ud", "GUEST"}, 3, {"triple fault"});
 }
 
 TEST_F(HostileGuest, MsrBankAllPathsWithModel) {
   std::string log = ::testing::TempDir() + "/msr_bank.log";
-  Expect("msr_bank", {"--cpu", "+wrmsrns,+msr_imm", "--msr-log", log, "GUEST"}, 0, {"Exit(0)"});
-  std::string text = ReadAll(log);
+  expect("msr_bank", {"--cpu", "+wrmsrns,+msr_imm", "--msr-log", log, "GUEST"}, 0, {"Exit(0)"});
+  std::string text = read_all(log);
   for (const char* path : {"\"path\":\"trap\"", "\"path\":\"emulated-insn\""}) {
     EXPECT_NE(text.find(path), std::string::npos) << text;
   }
@@ -150,19 +150,19 @@ TEST_F(HostileGuest, MsrBankAllPathsWithModel) {
 }
 
 TEST_F(HostileGuest, MsrBankAllPathsWithoutModel) {
-  Expect("msr_bank", {"--hv", "none", "GUEST"}, 0, {"Exit(0)"});
+  expect("msr_bank", {"--hv", "none", "GUEST"}, 0, {"Exit(0)"});
 }
 
 TEST_F(HostileGuest, UsageErrors) {
-  Expect("hello", {"--cpu", "+wrmsrns,+bogus", "GUEST"}, 2, {"+bogus"});
-  Expect("hello", {"--hv", "xen", "GUEST"}, 2, {"--hv"});
-  Expect("hello", {"--mem", "1", "GUEST"}, 2, {"--mem"});
+  expect("hello", {"--cpu", "+wrmsrns,+bogus", "GUEST"}, 2, {"+bogus"});
+  expect("hello", {"--hv", "xen", "GUEST"}, 2, {"--hv"});
+  expect("hello", {"--mem", "1", "GUEST"}, 2, {"--mem"});
 }
 
 TEST_F(HostileGuest, MalformedElfIsRejected) {
   std::string path = ::testing::TempDir() + "/not_an_elf.elf";
   std::ofstream(path) << "#!/bin/sh\necho nope\n";
-  Outcome out = RunVmm("", {path});
+  Outcome out = run_vmm("", {path});
   EXPECT_EQ(out.exit_code, 2) << out.output;
   EXPECT_NE(out.output.find("invalid guest ELF: truncated"), std::string::npos) << out.output;
 }
