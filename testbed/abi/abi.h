@@ -18,6 +18,10 @@ inline constexpr std::uint64_t kBootMagic = 0x746f6f4276706c41ULL;  // "AlpvBoot
 inline constexpr std::uint32_t kBootVersion = kTestbedAbiVersion;
 inline constexpr std::uint32_t kMaxCmdline = 1024;
 
+// vCPUs a testbed guest provides for (stacks, per-vCPU state); the VMM
+// refuses --vcpus above it.
+inline constexpr std::uint32_t kMaxVcpus = 16;
+
 struct BootInfo {
   std::uint64_t magic;        // kBootMagic
   std::uint32_t version;      // kBootVersion

@@ -8,6 +8,7 @@
 
 #include "boot_structures.h"
 #include "crash_report.h"
+#include "guest_limits.h"
 #include "vcpu_runner.h"
 
 namespace altpv::vmm {
@@ -47,20 +48,24 @@ unsigned breakpoint_length(const std::vector<std::uint8_t>& bytes) {
 }  // namespace
 
 void VcpuRunner::run() {
-  if (vcpu_.index() != 0) {
-    auto start = machine_.wait_for_start(vcpu_.index());
-    if (!start) return;
-    kvm_regs regs{};
-    regs.rip = start->rip;
-    regs.rsp = start->rsp;
-    regs.rdi = start->arg;
-    regs.rflags = 2;  // bit 1 is reserved-one
-    vcpu_.set_regs(regs);
-  }
   try {
+    if (vcpu_.index() != 0) {
+      auto start = machine_.wait_for_start(vcpu_.index());
+      if (!start) return;
+      kvm_regs regs{};
+      regs.rip = start->rip;
+      regs.rsp = start->rsp;
+      regs.rdi = start->arg;
+      regs.rflags = 2;  // bit 1 is reserved-one
+      vcpu_.set_regs(regs);
+    }
     while (!machine_.state().ended()) {
       if (!vcpu_.run()) continue;  // kicked: the loop condition decides
       if (dispatch() == Next::Stop) return;
+      if (machine_.bank().log_full()) {
+        end_at_limit(fmt::format("more than {} MSR accesses to log (the --msr-log limit)",
+                                 limits::kMsrLogLines));
+      }
     }
   } catch (const std::exception& e) {
     machine_.end_run(
@@ -95,6 +100,12 @@ VcpuRunner::Next VcpuRunner::dispatch() {
     default:
       return crash(fmt::format("{} (exit reason {})", exit_name(run.exit_reason), run.exit_reason));
   }
+}
+
+void VcpuRunner::end_at_limit(std::string what) {
+  machine_.end_run({EndKind::Limit, 0,
+                    fmt::format("vCPU {}: the guest reached a VMM limit: {}", vcpu_.index(), what),
+                    ""});
 }
 
 VcpuRunner::Next VcpuRunner::crash(std::string reason) {
@@ -138,8 +149,9 @@ VcpuRunner::Next VcpuRunner::handle_serial(const decltype(kvm_run::io)& io) {
   auto* data = reinterpret_cast<std::uint8_t*>(&vcpu_.run_page()) + io.data_offset;
   std::size_t bytes = std::size_t{io.size} * io.count;
   if (io.direction == KVM_EXIT_IO_OUT) {
-    if (io.port == tb::kSerialPort) {
-      machine_.console().write({reinterpret_cast<const char*>(data), bytes});
+    if (io.port == tb::kSerialPort &&
+        !machine_.console().write({reinterpret_cast<const char*>(data), bytes})) {
+      end_at_limit(console_limit_message());
     }
   } else {
     std::memset(data, io.port == kSerialLineStatus ? kLineStatusIdle : 0, bytes);

@@ -2,8 +2,11 @@
 // One handler per hypercall (abi.h). Every pointer and length comes from the
 // guest and is checked against guest RAM; a bad one fails the call, never
 // the VMM.
+#include <algorithm>
+
 #include <fmt/format.h>
 
+#include "guest_limits.h"
 #include "vcpu_runner.h"
 
 namespace altpv::vmm {
@@ -24,8 +27,16 @@ constexpr std::int64_t kBadArgument = to_status(tb::HypercallError::BadArgument)
 
 constexpr std::uint8_t kOutImm8Eax = 0xe7;  // out %eax, $imm8
 
-// Names and messages longer than this are refused rather than copied.
-constexpr std::uint64_t kMaxText = 64 * 1024;
+// Text for a test record: the guest's range is checked in full, then at
+// most `limit` bytes are kept, marked when cut.
+std::optional<std::string> record_text(const GuestMemory& memory, const kvm_regs& regs,
+                                       std::size_t limit) {
+  if (!memory.contains(regs.rdi, regs.rsi)) return std::nullopt;
+  const std::uint64_t kept = std::min<std::uint64_t>(regs.rsi, limit);
+  std::string text = *memory.read_string(regs.rdi, kept);
+  if (kept < regs.rsi) text += fmt::format(" [cut: {} more bytes]", regs.rsi - kept);
+  return text;
+}
 
 }  // namespace
 
@@ -89,26 +100,30 @@ VcpuRunner::Next VcpuRunner::handle_hypercall(std::uint32_t number) {
 }
 
 std::int64_t VcpuRunner::console_write(const kvm_regs& regs) {
-  if (regs.rsi > kMaxText) return kBadArgument;
+  if (regs.rsi > limits::kConsoleWriteBytes) return kBadArgument;
   auto text = machine_.memory().read_string(regs.rdi, regs.rsi);
   if (!text) return kBadPointer;
-  machine_.console().write(*text);
+  if (!machine_.console().write(*text)) end_at_limit(console_limit_message());
   return kOk;
 }
 
+std::string VcpuRunner::console_limit_message() {
+  return fmt::format("more than {} MiB of console output", limits::kConsoleBytes >> 20);
+}
+
 std::int64_t VcpuRunner::test_begin(const kvm_regs& regs) {
-  if (regs.rsi > kMaxText) return kBadArgument;
-  auto name = machine_.memory().read_string(regs.rdi, regs.rsi);
+  auto name = record_text(machine_.memory(), regs, limits::kTestNameBytes);
   if (!name) return kBadPointer;
-  machine_.state().test_begin(vcpu_.index(), std::move(*name));
+  if (!machine_.state().test_begin(vcpu_.index(), std::move(*name))) {
+    end_at_limit(fmt::format("more than {} tests (TestBegin)", limits::kTests));
+  }
   return kOk;
 }
 
 std::int64_t VcpuRunner::test_end(const kvm_regs& regs, TestStatus status) {
   std::string message;
   if (status != TestStatus::Pass) {
-    if (regs.rsi > kMaxText) return kBadArgument;
-    auto text = machine_.memory().read_string(regs.rdi, regs.rsi);
+    auto text = record_text(machine_.memory(), regs, limits::kTestMessageBytes);
     if (!text) return kBadPointer;
     message = std::move(*text);
   }

@@ -12,6 +12,7 @@
 #include "exit_codes.h"
 #include "machine.h"
 #include "options.h"
+#include "output_files.h"
 
 namespace {
 
@@ -38,8 +39,16 @@ int vmm_main(int argc, char** argv) {
     return exit_code::kUsage;
   }
 
+  OutputFiles outputs;
   try {
-    Machine machine(options, file, std::move(image));
+    outputs = open_output_files(options);
+  } catch (const OutputError& e) {
+    fmt::print(stderr, "altpv-vmm: {}\n", e.what());
+    return exit_code::kUsage;
+  }
+
+  try {
+    Machine machine(options, std::move(outputs), file, std::move(image));
     return machine.run();
   } catch (const KvmUnavailable& e) {
     fmt::print(stderr, "SKIP: /dev/kvm not available ({})\n", e.what());

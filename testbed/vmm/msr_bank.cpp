@@ -3,6 +3,8 @@
 
 #include <array>
 
+#include "guest_limits.h"
+
 namespace altpv::vmm {
 namespace {
 
@@ -71,7 +73,8 @@ std::optional<std::uint64_t> MsrBank::read(std::uint32_t vcpu, std::uint32_t msr
   if (!emulates(msr)) return std::nullopt;
   std::lock_guard lock(mutex_);
   std::uint64_t value = is_synthetic(msr) ? synthetic_[msr - kMsrSyntheticBase] : arch.get(msr);
-  log_.record(seq_++, vcpu, false, msr, value, path);
+  if (seq_ < limits::kMsrLogLines) log_.record(seq_, vcpu, false, msr, value, path);
+  ++seq_;
   return value;
 }
 
@@ -84,7 +87,8 @@ bool MsrBank::write(std::uint32_t vcpu, std::uint32_t msr, std::uint64_t value, 
   } else {
     arch.set(msr, value);
   }
-  log_.record(seq_++, vcpu, true, msr, value, path);
+  if (seq_ < limits::kMsrLogLines) log_.record(seq_, vcpu, true, msr, value, path);
+  ++seq_;
   return true;
 }
 
@@ -95,6 +99,16 @@ std::map<std::uint32_t, std::uint64_t> MsrBank::snapshot(ArchMsrs& arch) {
     values[msr] = is_synthetic(msr) ? synthetic_[msr - kMsrSyntheticBase] : arch.get(msr);
   }
   return values;
+}
+
+bool MsrBank::log_full() const {
+  std::lock_guard lock(mutex_);
+  return log_.enabled() && seq_ >= limits::kMsrLogLines;
+}
+
+bool MsrBank::log_failed() const {
+  std::lock_guard lock(mutex_);
+  return log_.failed();
 }
 
 }  // namespace altpv::vmm

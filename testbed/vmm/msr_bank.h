@@ -11,7 +11,6 @@
 // and logs, then writes through, so SWAPGS/RDTSCP/RDPID see the value.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -58,10 +57,16 @@ class MsrBank {
   // Current value of every emulated MSR, architectural ones as `arch` holds them.
   std::map<std::uint32_t, std::uint64_t> snapshot(ArchMsrs& arch);
 
+  // True once the log holds limits::kMsrLogLines lines: later accesses are
+  // not logged, and the run must end, since a log with a gap would mislead.
+  bool log_full() const;
+  // True if the log could not be written.
+  bool log_failed() const;
+
  private:
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::uint64_t synthetic_[kMsrSyntheticCount] = {};
-  std::atomic<std::uint64_t> seq_{0};
+  std::uint64_t seq_ = 0;  // accesses served, logged or not
   MsrLog log_;
 };
 

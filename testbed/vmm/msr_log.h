@@ -20,6 +20,10 @@ class MsrLog {
   MsrLog() = default;  // discards everything
   explicit MsrLog(const std::string& path);
 
+  bool enabled() const { return file_ != nullptr; }
+  // True if a line could not be written.
+  bool failed() const { return file_ != nullptr && std::ferror(file_.get()) != 0; }
+
   // Callers serialise (the bank holds its lock), so seq follows bank order.
   void record(std::uint64_t seq, std::uint32_t vcpu, bool write, std::uint32_t msr,
               std::uint64_t value, MsrPath path);

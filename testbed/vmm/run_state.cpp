@@ -5,6 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "guest_limits.h"
+#include "guest_text.h"
+
 namespace altpv::vmm {
 
 const char* test_status_name(TestStatus status) {
@@ -27,6 +30,8 @@ const char* end_kind_name(EndKind kind) {
       return "guest-exit";
     case EndKind::Crash:
       return "crash";
+    case EndKind::Limit:
+      return "limit";
     case EndKind::Timeout:
       return "timeout";
     case EndKind::VmmError:
@@ -35,8 +40,9 @@ const char* end_kind_name(EndKind kind) {
   return "vmm-error";
 }
 
-void RunState::test_begin(std::uint32_t vcpu, std::string name) {
+bool RunState::test_begin(std::uint32_t vcpu, std::string name) {
   std::lock_guard lock(mutex_);
+  if (tests_.size() >= limits::kTests) return false;
   // A test still running on this vCPU never reported: that is a failure.
   for (TestRecord& t : tests_) {
     if (t.vcpu == vcpu && t.status == TestStatus::Running) {
@@ -45,6 +51,7 @@ void RunState::test_begin(std::uint32_t vcpu, std::string name) {
     }
   }
   tests_.push_back({std::move(name), TestStatus::Running, "", vcpu});
+  return true;
 }
 
 bool RunState::test_end(std::uint32_t vcpu, TestStatus status, std::string message) {
@@ -56,8 +63,8 @@ bool RunState::test_end(std::uint32_t vcpu, TestStatus status, std::string messa
   it->status = status;
   it->message = std::move(message);
   if (!quiet_ || status == TestStatus::Fail) {
-    fmt::print(stderr, "altpv-vmm: test {}: {}{}{}\n", it->name, test_status_name(status),
-               it->message.empty() ? "" : ": ", it->message);
+    fmt::print(stderr, "altpv-vmm: test {}: {}{}{}\n", printable(it->name),
+               test_status_name(status), it->message.empty() ? "" : ": ", printable(it->message));
   }
   return true;
 }
@@ -92,6 +99,29 @@ bool RunState::any_test_failed() const {
   return std::any_of(tests_.begin(), tests_.end(), [](const TestRecord& t) {
     return t.status == TestStatus::Fail || t.status == TestStatus::Running;
   });
+}
+
+std::vector<std::string> RunState::unmet_requirements(std::span<const std::string> names) const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> unmet;
+  if (!names.empty() && tests_.empty()) unmet.emplace_back("no test began");
+  for (const std::string& name : names) {
+    bool began = false;
+    for (const TestRecord& t : tests_) {
+      if (t.name != name) continue;
+      began = true;
+      if (t.status == TestStatus::Pass) continue;
+      if (t.status == TestStatus::Running) {
+        unmet.push_back(fmt::format("test {} began but never finished", printable(name)));
+      } else {
+        unmet.push_back(fmt::format("test {} did not pass: {}{}{}", printable(name),
+                                    test_status_name(t.status), t.message.empty() ? "" : ": ",
+                                    printable(t.message)));
+      }
+    }
+    if (!began) unmet.push_back(fmt::format("test {} never began", printable(name)));
+  }
+  return unmet;
 }
 
 }  // namespace altpv::vmm

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ struct TestRecord {
 enum class EndKind {
   GuestExit,  // Exit hypercall
   Crash,      // fatal guest behaviour; `report` says what
+  Limit,      // the guest reached one of the VMM's limits (guest_limits.h)
   Timeout,
   VmmError,  // a KVM call failed
 };
@@ -40,7 +42,9 @@ class RunState {
  public:
   explicit RunState(bool quiet) : quiet_(quiet) {}
 
-  void test_begin(std::uint32_t vcpu, std::string name);
+  // False when the guest has begun limits::kTests tests already: nothing is
+  // recorded, and the caller ends the run.
+  bool test_begin(std::uint32_t vcpu, std::string name);
   // False when the vCPU has no test running (BadState).
   bool test_end(std::uint32_t vcpu, TestStatus status, std::string message);
 
@@ -57,6 +61,9 @@ class RunState {
   std::optional<RunEnd> end() const;
   std::vector<TestRecord> tests() const;
   bool any_test_failed() const;
+  // One line for each of `names` that did not begin and pass (every time it
+  // began); empty when all did.
+  std::vector<std::string> unmet_requirements(std::span<const std::string> names) const;
 
  private:
   bool quiet_;

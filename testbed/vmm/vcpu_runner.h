@@ -41,6 +41,9 @@ class VcpuRunner {
   Next handle_emulation_failure();
   Next handle_hlt();
   Next crash(std::string reason);
+  // Ends the run (EndKind::Limit); the loop leaves at its next check.
+  void end_at_limit(std::string what);
+  static std::string console_limit_message();
 
   Next handle_hypercall(std::uint32_t number);
   std::int64_t console_write(const kvm_regs& regs);
