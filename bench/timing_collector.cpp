@@ -10,6 +10,10 @@ double cpu_ns(const benchmark::BenchmarkReporter::Run& run) {
   return run.GetAdjustedCPUTime() / benchmark::GetTimeUnitMultiplier(run.time_unit) * 1e9;
 }
 
+double real_ns(const benchmark::BenchmarkReporter::Run& run) {
+  return run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit) * 1e9;
+}
+
 }  // namespace
 
 TimingCollector::TimingCollector() : display_(benchmark::CreateDefaultDisplayReporter()) {}
@@ -22,12 +26,17 @@ void TimingCollector::ReportRuns(const std::vector<Run>& runs) {
   for (const Run& run : runs) {
     if (run.error_occurred) continue;
     Timing& t = timings_[run.run_name.function_name];
-    if (run.run_type == Run::RT_Iteration) {
-      t.sum_ns += cpu_ns(run);
-      ++t.runs;
-    } else if (run.aggregate_name == "median") {
-      t.median_ns = cpu_ns(run);
-    }
+    const auto record = [&](Value& v, double x) {
+      if (run.run_type == Run::RT_Iteration) {
+        v.sum += x;
+        ++v.runs;
+      } else if (run.aggregate_name == "median") {
+        v.median = x;
+      }
+    };
+    record(t.ns, cpu_ns(run));
+    record(t.real_ns, real_ns(run));
+    for (const auto& [name, c] : run.counters) record(t.counters[name], c.value);
   }
   display_->ReportRuns(runs);
 }
@@ -36,12 +45,31 @@ void TimingCollector::Finalize() {
   display_->Finalize();
 }
 
+std::optional<double> TimingCollector::Value::get() const {
+  if (median) return median;
+  if (runs == 0) return std::nullopt;
+  return sum / runs;
+}
+
 std::optional<double> TimingCollector::ns_per_iteration(const std::string& name) const {
   const auto it = timings_.find(name);
   if (it == timings_.end()) return std::nullopt;
-  if (it->second.median_ns) return it->second.median_ns;
-  if (it->second.runs == 0) return std::nullopt;
-  return it->second.sum_ns / it->second.runs;
+  return it->second.ns.get();
+}
+
+std::optional<double> TimingCollector::real_ns_per_iteration(const std::string& name) const {
+  const auto it = timings_.find(name);
+  if (it == timings_.end()) return std::nullopt;
+  return it->second.real_ns.get();
+}
+
+std::optional<double> TimingCollector::counter(const std::string& name,
+                                               const std::string& counter) const {
+  const auto it = timings_.find(name);
+  if (it == timings_.end()) return std::nullopt;
+  const auto c = it->second.counters.find(counter);
+  if (c == it->second.counters.end()) return std::nullopt;
+  return c->second.get();
 }
 
 }  // namespace altpv::bench

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The display reporter Google Benchmark would use (so --benchmark_format
-// still works), plus a record of every benchmark's time, so that the ratios
-// in the summary come from the same run as the table above them.
+// still works), plus a record of every benchmark's time and counters, so
+// that the ratios in the summary come from the same run as the table above
+// them.
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -27,11 +28,26 @@ class TimingCollector final : public benchmark::BenchmarkReporter {
   // mean of its runs. Empty if it did not run (filtered out, or failed).
   std::optional<double> ns_per_iteration(const std::string& name) const;
 
+  // The same in wall-clock time, for what mostly waits (a live toggle's
+  // syncs).
+  std::optional<double> real_ns_per_iteration(const std::string& name) const;
+
+  // User counter `counter` of that benchmark, chosen the same way (rates
+  // as Google Benchmark computed them).
+  std::optional<double> counter(const std::string& name, const std::string& counter) const;
+
  private:
-  struct Timing {
-    double sum_ns = 0;
+  struct Value {
+    double sum = 0;
     int runs = 0;
-    std::optional<double> median_ns;
+    std::optional<double> median;
+
+    std::optional<double> get() const;
+  };
+  struct Timing {
+    Value ns;
+    Value real_ns;
+    std::map<std::string, Value> counters;
   };
 
   std::unique_ptr<benchmark::BenchmarkReporter> display_;

@@ -55,9 +55,11 @@ static_assert(sizeof(NativeRegs) == std::size_t{15} * 8);
   "pop %r8\n pop %r9\n pop %r10\n pop %r11\n pop %r12\n pop %r13\n pop %r14\n"     \
   "pop %r15\n"
 
+// Hidden: a call alternative needs its stub within rel32, so each image
+// (executable, shared library) calls its own copy, never another image's.
 #define ALTPV_STUB_HEAD(stub)                                                    \
-  ".pushsection .text\n .balign 16\n .globl " #stub "\n .type " #stub ", @function\n" \
-  #stub ":\n" ALTPV_STUB_PUSH_ALL "mov %rsp, %rbp\n"
+  ".pushsection .text\n .balign 16\n .globl " #stub "\n .hidden " #stub "\n"      \
+  " .type " #stub ", @function\n" #stub ":\n" ALTPV_STUB_PUSH_ALL "mov %rsp, %rbp\n"
 
 #define ALTPV_STUB_TAIL(stub, ret)                                                \
   "mov %rbp, %rsp\n" ALTPV_STUB_POP_ALL ret "\n .size " #stub ", . - " #stub       \

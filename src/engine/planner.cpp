@@ -24,10 +24,10 @@ const AltRecord* alt_at(const SiteRecord& site, std::size_t i) {
 constexpr std::uint8_t kLeaRspMinus128[] = {0x48, 0x8d, 0x64, 0x24, 0x80};
 constexpr std::uint8_t kCallRel32 = 0xe8;
 
-// Renders a call alternative at `site` into `out`: its setup bytes (if any),
-// `[lea -128(%rsp),%rsp;] call rel32`, then NOP fill. False if the stub is
-// out of rel32 reach.
-bool render_call(const AltRecord& alt, std::uintptr_t site, std::size_t site_len, const void* stub,
+// Renders a call alternative as it must lie at `at` into `out`: its setup
+// bytes (if any), `[lea -128(%rsp),%rsp;] call rel32`, then NOP fill. False if
+// the stub is out of rel32 reach.
+bool render_call(const AltRecord& alt, std::uintptr_t at, std::size_t site_len, const void* stub,
                  std::uint8_t* out) {
   std::size_t pos = alt.len - call_length(alt.kind);
   std::memcpy(out, reinterpret_cast<const void*>(alt.repl_address()), pos);
@@ -36,7 +36,7 @@ bool render_call(const AltRecord& alt, std::uintptr_t site, std::size_t site_len
     pos += sizeof kLeaRspMinus128;
   }
   // rel32 counts from the end of the call instruction.
-  const std::uintptr_t next = site + pos + 5;
+  const std::uintptr_t next = at + pos + 5;
   const auto disp = static_cast<std::int64_t>(addr(stub) - next);
   if (disp < INT32_MIN || disp > INT32_MAX) return false;
   const auto rel = static_cast<std::int32_t>(disp);
@@ -48,9 +48,10 @@ bool render_call(const AltRecord& alt, std::uintptr_t site, std::size_t site_len
 
 enum class Render { Ok, NoStub, OutOfRange };
 
-// The bytes alternative `alt` puts in the site.
+// The bytes alternative `alt` puts in the site, rendered to lie at `at` (the
+// site itself, or an out-of-line copy of it).
 Render render_alt(const SiteRecord& site, const AltRecord& alt, const Backend* backend,
-                  std::uint8_t* out) {
+                  std::uintptr_t at, std::uint8_t* out) {
   if (alt.kind == AltKind::Bytes) {
     std::memcpy(out, reinterpret_cast<const void*>(alt.repl_address()), alt.len);
     fill_nops(out + alt.len, site.len - alt.len);
@@ -60,8 +61,7 @@ Render render_alt(const SiteRecord& site, const AltRecord& alt, const Backend* b
                          ? backend->stub(site.op, site.constant, site.has_constant(), alt.kind)
                          : nullptr;
   if (stub == nullptr) return Render::NoStub;
-  return render_call(alt, site.site_address(), site.len, stub, out) ? Render::Ok
-                                                                    : Render::OutOfRange;
+  return render_call(alt, at, site.len, stub, out) ? Render::Ok : Render::OutOfRange;
 }
 
 Refusal validate_alt(const SiteTable& table, const SiteRecord& site, const AltRecord& alt) {
@@ -167,6 +167,8 @@ const char* refusal_name(Refusal r) {
       return "stub out of rel32 range";
     case Refusal::WriteFailed:
       return "write failed";
+    case Refusal::NoSuchChoice:
+      return "the chosen alternative does not exist or has no stub";
   }
   return "?";
 }
@@ -205,8 +207,11 @@ Refusal validate_site(const SiteTable& table, std::size_t index) {
   return Refusal::None;
 }
 
-Decision plan_site(const SiteTable& table, std::size_t index, const FeatureSet& features,
-                   const Backend* backend) {
+namespace {
+
+// A decision for site `index` with its bytes read, or refused when the
+// record is invalid; new_bytes start as the original.
+Decision begin_decision(const SiteTable& table, std::size_t index) {
   const SiteRecord& site = table.sites_begin[index];
   Decision d;
   d.index = index;
@@ -222,15 +227,42 @@ Decision plan_site(const SiteTable& table, std::size_t index, const FeatureSet& 
     return d;
   }
   std::memcpy(d.old_bytes, reinterpret_cast<const void*>(d.address), site.len);
+  std::memcpy(d.new_bytes, reinterpret_cast<const void*>(site.orig_address()), site.len);
+  return d;
+}
+
+// Fail safe: only a site holding bytes we know may be rewritten. Sets the
+// verdict of a decision whose new_bytes are final.
+void finish_decision(const SiteRecord& site, const Backend* backend, Decision& d) {
+  const auto* orig = reinterpret_cast<const std::uint8_t*>(site.orig_address());
+  bool known = std::memcmp(d.old_bytes, orig, site.len) == 0;
+  std::uint8_t candidate[kMaxSiteLength];
+  for (std::size_t i = 0; !known && i < site.nalts; ++i) {
+    known = render_alt(site, *alt_at(site, i), backend, d.address, candidate) == Render::Ok &&
+            std::memcmp(d.old_bytes, candidate, site.len) == 0;
+  }
+  if (!known) {
+    d.refusal = Refusal::UnknownBytes;
+    return;
+  }
+  d.verdict =
+      std::memcmp(d.old_bytes, d.new_bytes, site.len) == 0 ? Verdict::Unchanged : Verdict::Patch;
+}
+
+}  // namespace
+
+Decision plan_site(const SiteTable& table, std::size_t index, const FeatureSet& features,
+                   const Backend* backend) {
+  Decision d = begin_decision(table, index);
+  if (d.refusal != Refusal::None) return d;
+  const SiteRecord& site = table.sites_begin[index];
 
   // Selection: first alternative whose condition holds and that can be
   // rendered; the original if none.
-  const auto* orig = reinterpret_cast<const std::uint8_t*>(site.orig_address());
-  std::memcpy(d.new_bytes, orig, site.len);
   for (std::size_t i = 0; i < site.nalts; ++i) {
     const AltRecord& alt = *alt_at(site, i);
     if (!condition_holds(alt.cond, features)) continue;
-    const Render r = render_alt(site, alt, backend, d.new_bytes);
+    const Render r = render_alt(site, alt, backend, d.address, d.new_bytes);
     if (r == Render::NoStub) continue;
     if (r == Render::OutOfRange) {
       d.refusal = Refusal::CallOutOfRange;
@@ -241,21 +273,45 @@ Decision plan_site(const SiteTable& table, std::size_t index, const FeatureSet& 
     d.kind = alt.kind;
     break;
   }
-
-  // Fail safe: only a site holding bytes we know may be rewritten.
-  bool known = std::memcmp(d.old_bytes, orig, site.len) == 0;
-  std::uint8_t candidate[kMaxSiteLength];
-  for (std::size_t i = 0; !known && i < site.nalts; ++i) {
-    known = render_alt(site, *alt_at(site, i), backend, candidate) == Render::Ok &&
-            std::memcmp(d.old_bytes, candidate, site.len) == 0;
-  }
-  if (!known) {
-    d.refusal = Refusal::UnknownBytes;
-    return d;
-  }
-  d.verdict =
-      std::memcmp(d.old_bytes, d.new_bytes, site.len) == 0 ? Verdict::Unchanged : Verdict::Patch;
+  finish_decision(site, backend, d);
   return d;
+}
+
+Decision plan_choice(const SiteTable& table, std::size_t index, int chosen,
+                     const Backend* backend) {
+  Decision d = begin_decision(table, index);
+  if (d.refusal != Refusal::None) return d;
+  const SiteRecord& site = table.sites_begin[index];
+  if (chosen != kOriginal) {
+    if (chosen < 0 || chosen >= site.nalts) {
+      d.refusal = Refusal::NoSuchChoice;
+      return d;
+    }
+    const AltRecord& alt = *alt_at(site, static_cast<std::size_t>(chosen));
+    const Render r = render_alt(site, alt, backend, d.address, d.new_bytes);
+    if (r != Render::Ok) {
+      d.refusal = r == Render::NoStub ? Refusal::NoSuchChoice : Refusal::CallOutOfRange;
+      return d;
+    }
+    d.chosen = chosen;
+    d.cond = alt.cond;
+    d.kind = alt.kind;
+  }
+  finish_decision(site, backend, d);
+  return d;
+}
+
+bool render_choice_at(const SiteTable& table, std::size_t index, int chosen, const Backend* backend,
+                      std::uintptr_t at, std::uint8_t* out) {
+  if (validate_site(table, index) != Refusal::None) return false;
+  const SiteRecord& site = table.sites_begin[index];
+  if (chosen == kOriginal) {
+    std::memcpy(out, reinterpret_cast<const void*>(site.orig_address()), site.len);
+    return true;
+  }
+  if (chosen < 0 || chosen >= site.nalts) return false;
+  return render_alt(site, *alt_at(site, static_cast<std::size_t>(chosen)), backend, at, out) ==
+         Render::Ok;
 }
 
 }  // namespace altpv

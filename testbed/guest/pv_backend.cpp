@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "pv_backend.h"
 
+#include "abi/abi.h"
 #include "altpv/msr.h"
 #include "altpv/msr_backend.h"
 #include "altpv/native_abi.h"
@@ -26,7 +27,7 @@ constexpr PolicyEntry kPolicies[] = {
     // would only duplicate it.
     {altpv::msr::kIa32TscAux.index, MsrPolicy::PassThrough},
     // Testbed MSR 3 is a trace register: the PV hypervisor keeps no trace.
-    {altpv::msr::kTestbed3.index, MsrPolicy::DropWrites},
+    {altpv::testbed::kMsr3.index, MsrPolicy::DropWrites},
 };
 
 MsrAccess from_status(HypercallError status) {
@@ -80,9 +81,9 @@ extern "C" void guest_pv_write_pat(altpv::NativeRegs* r) noexcept {
 
 extern "C" void guest_pv_read_testbed2(altpv::NativeRegs* r) noexcept {
   std::uint64_t value = 0;
-  if (guest::hypercall_read(altpv::msr::kTestbed2.index, &value) != altpv::MsrAccess::Done) {
+  if (guest::hypercall_read(altpv::testbed::kMsr2.index, &value) != altpv::MsrAccess::Done) {
     std::uint32_t lo, hi;
-    asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(altpv::msr::kTestbed2.index));
+    asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(altpv::testbed::kMsr2.index));
     value = lo | std::uint64_t{hi} << 32;
   }
   r->rax = value;
@@ -98,7 +99,7 @@ namespace {
 
 const altpv::MsrBackend::Specialised kSpecialised[] = {
     {ALTPV_OP_WRMSR_NS, altpv::msr::kIa32Pat.index, guest_pv_stub_write_pat},
-    {ALTPV_OP_RDMSR64, altpv::msr::kTestbed2.index, guest_pv_stub_read_testbed2},
+    {ALTPV_OP_RDMSR64, altpv::testbed::kMsr2.index, guest_pv_stub_read_testbed2},
 };
 
 // MSR ops go to the MSR backend; this guest's own op to its stub.

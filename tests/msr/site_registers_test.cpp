@@ -61,7 +61,7 @@ class SiteRegisters : public ::testing::TestWithParam<SiteCase> {
   static void SetUpTestSuite() {
     altpv::set_msr_handler(&bank_);
     const auto pv = altpv::detect_cpu_features().set(altpv::Feature::Pv);
-    ASSERT_EQ(altpv::hosted::patch_process(pv, &backend_).refused, 0u);
+    ASSERT_EQ(altpv::hosted::patch_process(pv, &backend_).stats.refused, 0u);
   }
   static void TearDownTestSuite() {
     altpv::hosted::patch_process(altpv::detect_cpu_features(), &backend_);
@@ -110,7 +110,7 @@ class CorruptingBackend final : public altpv::Backend {
 TEST(SiteRegisterCheck, CatchesAStubThatCorruptsARegister) {
   CorruptingBackend broken;
   const auto pv = altpv::detect_cpu_features().set(altpv::Feature::Pv);
-  ASSERT_EQ(altpv::hosted::patch_process(pv, &broken).refused, 0u);
+  ASSERT_EQ(altpv::hosted::patch_process(pv, &broken).stats.refused, 0u);
   altpv::testing::XorShift64 rng{7};
   NativeRegs before = altpv::testing::random_regs(rng);
   NativeRegs after = before;

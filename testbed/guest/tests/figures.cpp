@@ -8,8 +8,8 @@
 //   figure <strategy> <op> insns=<n> exits=<n>
 // Bytes at the call site come from the ELF (symbol sizes of the figure_*
 // functions, minus their ret); the host tools read them there.
-#include "altpv/msr.h"
 #include "abi/abi.h"
+#include "altpv/msr.h"
 #include "boot_patching.h"
 #include "console.h"
 #include "expect.h"
@@ -56,7 +56,7 @@ extern "C" {
   asm volatile("");
 }
 [[gnu::noinline]] void figure_altpv_wrmsr_ns_const(std::uint64_t v) {
-  altpv::wrmsr_ns(altpv::msr::kTestbed0, v);
+  altpv::wrmsr_ns(altpv::testbed::kMsr0, v);
 }
 [[gnu::noinline]] void figure_pvops_indirect_wrmsr_ns_const(std::uint64_t v) {
   pv_ops.write_msr(kMsr, static_cast<std::uint32_t>(v), static_cast<std::uint32_t>(v >> 32));
