@@ -20,6 +20,7 @@ extern const char etext[];
 
 int freestanding_main();
 void freestanding_stub();
+void freestanding_callee();
 }
 
 #define OP_TEST (ALTPV_OP_USER_BASE + 7)
@@ -42,6 +43,11 @@ _start:
 freestanding_stub:
   mov $3, %eax
   ret
+
+  .globl freestanding_callee
+freestanding_callee:
+  mov $4, %eax
+  ret
 )");
 
 namespace {
@@ -63,6 +69,20 @@ void say(const char* s, std::size_t n) {
                ALTPV_ALT_CALL(ALTPV_FEATURE_PV)
                ALTPV_ALT(ALTPV_FEATURE_SERIALIZE, "mov $2, %%eax")
                ALTPV_SITE_END(OP_TEST, "mov $1, %%eax")
+               : "=a"(v)
+               :
+               : "cc", "memory");
+  // clang-format on
+  return v;
+}
+
+// The alternative calls rel32 out of altpv_repl: it works only relocated.
+[[gnu::noinline]] unsigned relocated_value() {
+  unsigned v;
+  // clang-format off
+  asm volatile(ALTPV_SITE_BEGIN
+               ALTPV_ALT(ALTPV_FEATURE_RDPID, "call freestanding_callee")
+               ALTPV_SITE_END(ALTPV_OP_NONE, "mov $1, %%eax")
                : "=a"(v)
                :
                : "cc", "memory");
@@ -102,7 +122,7 @@ int freestanding_main() {
   int failures = 0;
   char buf[128];
 
-  if (table.size() != 1 || site_value() != 1) ++failures;
+  if (table.size() != 2 || site_value() != 1 || relocated_value() != 1) ++failures;
   if (!altpv::apply(table, {}, &backend, writer, std::span(scratch, 0)).table_rejected) ++failures;
 
   using altpv::Feature;
@@ -113,13 +133,17 @@ int freestanding_main() {
       {altpv::FeatureSet{}.set(Feature::Pv), 3},
       {altpv::FeatureSet{}.set(Feature::Serialize), 2},
       {altpv::FeatureSet{}.set(Feature::Pv).set(Feature::Serialize), 3},
+      {altpv::FeatureSet{}.set(Feature::Rdpid), 1},
       {altpv::FeatureSet{}, 1},
   };
   for (const auto& step : steps) {
     const altpv::ApplyStats stats =
         altpv::apply(table, step.features, &backend, writer, scratch, &printer);
     const unsigned got = site_value();
-    const bool ok = !stats.table_rejected && stats.refused == 0 && got == step.expected;
+    const unsigned relocated = relocated_value();
+    const unsigned relocated_expected = step.features.has(Feature::Rdpid) ? 4 : 1;
+    const bool ok = !stats.table_rejected && stats.refused == 0 && got == step.expected &&
+                    relocated == relocated_expected;
     altpv::TextBuffer line(buf, sizeof buf);
     line.str(ok ? "ok: " : "FAIL: ");
     char names[64];
@@ -129,7 +153,11 @@ int freestanding_main() {
         .str("] site returned ")
         .dec(got)
         .str(", expected ")
-        .dec(step.expected);
+        .dec(step.expected)
+        .str("; relocated call returned ")
+        .dec(relocated)
+        .str(", expected ")
+        .dec(relocated_expected);
     say(buf, line.length());
     if (!ok) ++failures;
   }
