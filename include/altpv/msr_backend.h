@@ -53,6 +53,9 @@ class MsrBackend final : public Backend {
   const void* stub(std::uint16_t op, std::uint32_t constant, bool has_constant,
                    AltKind kind) const override;
   const char* name() const override { return "msr-pv"; }
+  // Ready once set_msr_handler() was given a handler: without one, every
+  // stub would replay the native instruction, which faults in a process.
+  bool ready() const override;
 
  private:
   std::span<const Specialised> specialised_;

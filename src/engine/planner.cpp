@@ -28,8 +28,8 @@ constexpr std::uint8_t kCallRel32 = 0xe8;
 // Renders a call alternative as it must lie at `at` into `out`: its setup
 // bytes (if any, relocated like a replacement), `[lea -128(%rsp),%rsp;] call
 // rel32`, then NOP fill.
-Refusal render_call(const AltRecord& alt, std::uintptr_t at, std::size_t site_len,
-                    const void* stub, std::uint8_t* out) {
+Refusal render_call(const AltRecord& alt, std::uintptr_t at, std::size_t site_len, const void* stub,
+                    std::uint8_t* out) {
   std::size_t pos = alt.len - call_length(alt.kind);
   const Refusal setup =
       relocate_code(reinterpret_cast<const std::uint8_t*>(alt.repl_address()), pos, at, out)
@@ -52,21 +52,25 @@ Refusal render_call(const AltRecord& alt, std::uintptr_t at, std::size_t site_le
 
 enum class Render { Ok, NoStub, Refused };
 
+// The stub the backend supplies for call alternative `alt` of `site`, or nullptr.
+const void* stub_for(const SiteRecord& site, const AltRecord& alt, const Backend* backend) {
+  if (alt.kind == AltKind::Bytes || backend == nullptr) return nullptr;
+  return backend->stub(site.op, site.constant, site.has_constant(), alt.kind);
+}
+
 // The bytes alternative `alt` puts in the site, rendered to lie at `at` (the
-// site itself, or an out-of-line copy of it); why not in `refusal`.
-Render render_alt(const SiteRecord& site, const AltRecord& alt, const Backend* backend,
-                  std::uintptr_t at, std::uint8_t* out, Refusal& refusal) {
+// site itself, or an out-of-line copy of it), a call going to `stub`; why
+// not in `refusal`.
+Render render_alt(const SiteRecord& site, const AltRecord& alt, const void* stub, std::uintptr_t at,
+                  std::uint8_t* out, Refusal& refusal) {
   if (alt.kind == AltKind::Bytes) {
-    refusal = relocate_code(reinterpret_cast<const std::uint8_t*>(alt.repl_address()), alt.len, at,
-                            out)
-                  .refusal;
+    refusal =
+        relocate_code(reinterpret_cast<const std::uint8_t*>(alt.repl_address()), alt.len, at, out)
+            .refusal;
     if (refusal != Refusal::None) return Render::Refused;
     fill_nops(out + alt.len, site.len - alt.len);
     return Render::Ok;
   }
-  const void* stub = backend != nullptr
-                         ? backend->stub(site.op, site.constant, site.has_constant(), alt.kind)
-                         : nullptr;
   if (stub == nullptr) return Render::NoStub;
   refusal = render_call(alt, at, site.len, stub, out);
   return refusal == Refusal::None ? Render::Ok : Render::Refused;
@@ -176,6 +180,8 @@ const char* refusal_name(Refusal r) {
       return "unknown alternative kind or call length";
     case Refusal::BadCondition:
       return "condition names no feature";
+    case Refusal::ReservedBits:
+      return "reserved bytes or undefined flag bits set in the record";
     case Refusal::Overlap:
       return "site overlaps another site";
     case Refusal::Duplicate:
@@ -184,6 +190,10 @@ const char* refusal_name(Refusal r) {
       return "site holds neither its original nor a known alternative";
     case Refusal::CallOutOfRange:
       return "stub out of rel32 range";
+    case Refusal::NoBackend:
+      return "pv call alternative, but no backend was given";
+    case Refusal::BackendNotReady:
+      return "backend not ready (no handler set)";
     case Refusal::Undecodable:
       return "bytes copied into the site do not decode into whole instructions";
     case Refusal::RelocOutOfRange:
@@ -204,6 +214,12 @@ bool condition_holds(std::uint16_t cond, const FeatureSet& features) {
 
 Refusal validate_site(const SiteTable& table, std::size_t index) {
   const SiteRecord& site = table.sites_begin[index];
+  // A record using bits this engine does not define was written for another
+  // format version: it cannot be verified, so it is not trusted.
+  if ((site.flags & ~kSiteHasConstant) != 0 ||
+      (site.reserved[0] | site.reserved[1] | site.reserved[2]) != 0) {
+    return Refusal::ReservedBits;
+  }
   if (site.len == 0) return Refusal::ZeroLength;
   if (site.len > kMaxSiteLength) return Refusal::TooLong;
   // altpv_repl is executable (as Linux's .altinstr_replacement is, so that
@@ -262,8 +278,9 @@ void finish_decision(const SiteRecord& site, const Backend* backend, Decision& d
                std::memcmp(d.old_bytes, candidate, site.len) == 0;
   for (std::size_t i = 0; !known && i < site.nalts; ++i) {
     Refusal unrenderable;
-    known = render_alt(site, *alt_at(site, i), backend, d.address, candidate, unrenderable) ==
-                Render::Ok &&
+    const AltRecord& alt = *alt_at(site, i);
+    known = render_alt(site, alt, stub_for(site, alt, backend), d.address, candidate,
+                       unrenderable) == Render::Ok &&
             std::memcmp(d.old_bytes, candidate, site.len) == 0;
   }
   if (!known) {
@@ -287,7 +304,18 @@ Decision plan_site(const SiteTable& table, std::size_t index, const FeatureSet& 
   for (std::size_t i = 0; i < site.nalts; ++i) {
     const AltRecord& alt = *alt_at(site, i);
     if (!condition_holds(alt.cond, features)) continue;
-    const Render r = render_alt(site, alt, backend, d.address, d.new_bytes, d.refusal);
+    const void* stub = stub_for(site, alt, backend);
+    if (alt.kind != AltKind::Bytes) {
+      if (backend == nullptr && features.has(Feature::Pv)) {
+        d.refusal = Refusal::NoBackend;
+        return d;
+      }
+      if (stub != nullptr && !backend->ready()) {
+        d.refusal = Refusal::BackendNotReady;
+        return d;
+      }
+    }
+    const Render r = render_alt(site, alt, stub, d.address, d.new_bytes, d.refusal);
     if (r == Render::NoStub) continue;
     d.chosen = static_cast<int>(i);
     d.cond = alt.cond;
@@ -310,7 +338,12 @@ Decision plan_choice(const SiteTable& table, std::size_t index, int chosen,
       return d;
     }
     const AltRecord& alt = *alt_at(site, static_cast<std::size_t>(chosen));
-    const Render r = render_alt(site, alt, backend, d.address, d.new_bytes, d.refusal);
+    const void* stub = stub_for(site, alt, backend);
+    if (stub != nullptr && !backend->ready()) {
+      d.refusal = Refusal::BackendNotReady;
+      return d;
+    }
+    const Render r = render_alt(site, alt, stub, d.address, d.new_bytes, d.refusal);
     if (r == Render::NoStub) d.refusal = Refusal::NoSuchChoice;
     if (r != Render::Ok) return d;
     d.chosen = chosen;
@@ -327,9 +360,9 @@ bool render_choice_at(const SiteTable& table, std::size_t index, int chosen, con
   const SiteRecord& site = table.sites_begin[index];
   if (chosen == kOriginal) return render_original(site, at, out) == Refusal::None;
   if (chosen < 0 || chosen >= site.nalts) return false;
+  const AltRecord& alt = *alt_at(site, static_cast<std::size_t>(chosen));
   Refusal refusal;
-  return render_alt(site, *alt_at(site, static_cast<std::size_t>(chosen)), backend, at, out,
-                    refusal) == Render::Ok;
+  return render_alt(site, alt, stub_for(site, alt, backend), at, out, refusal) == Render::Ok;
 }
 
 }  // namespace altpv

@@ -185,6 +185,10 @@ ALTPV_NATIVE_STUB(altpv_msr_stub_rdmsr64_safe, altpv_msr_handle_rdmsr64_safe);
 
 namespace altpv {
 
+bool MsrBackend::ready() const {
+  return g_handler != nullptr;
+}
+
 const void* MsrBackend::stub(std::uint16_t op, std::uint32_t constant, bool has_constant,
                              AltKind kind) const {
   // The stubs in this build return the way this build's sites call.
