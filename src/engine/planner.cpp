@@ -24,17 +24,9 @@ const AltRecord* alt_at(const SiteRecord& site, std::size_t i) {
 constexpr std::uint8_t kLeaRspMinus128[] = {0x48, 0x8d, 0x64, 0x24, 0x80};
 constexpr std::uint8_t kCallRel32 = 0xe8;
 
-// Renders a call alternative at `site` into `out`: its setup bytes (if any),
-// `[lea -128(%rsp),%rsp;] call rel32`, then NOP fill. False if the stub is
-// out of rel32 reach.
-bool render_call(const AltRecord& alt, std::uintptr_t site, std::size_t site_len, const void* stub,
-                 std::uint8_t* out) {
-  std::size_t pos = alt.len - call_length(alt.kind);
-  std::memcpy(out, reinterpret_cast<const void*>(alt.repl_address()), pos);
-  if (alt.kind == AltKind::CallSkipRedZone) {
-    std::memcpy(out + pos, kLeaRspMinus128, sizeof kLeaRspMinus128);
-    pos += sizeof kLeaRspMinus128;
-  }
+// Writes `call rel32` to `stub` at out[pos], for a site at `site`. False if
+// the stub is out of rel32 reach.
+bool put_call(std::uintptr_t site, std::size_t pos, const void* stub, std::uint8_t* out) {
   // rel32 counts from the end of the call instruction.
   const std::uintptr_t next = site + pos + 5;
   const auto disp = static_cast<std::int64_t>(addr(stub) - next);
@@ -42,26 +34,57 @@ bool render_call(const AltRecord& alt, std::uintptr_t site, std::size_t site_len
   const auto rel = static_cast<std::int32_t>(disp);
   out[pos] = kCallRel32;
   std::memcpy(out + pos + 1, &rel, sizeof rel);
-  fill_nops(out + alt.len, site_len - alt.len);
   return true;
 }
 
-enum class Render { Ok, NoStub, OutOfRange };
+enum class Render { Ok, NoStub, OutOfRange, TooLong };
 
-// The bytes alternative `alt` puts in the site.
+// Renders what the backend supplies for call alternative `alt` into `out`
+// (site.len bytes): its setup bytes unless the code is a bare call, then
+// `[lea -128(%rsp),%rsp;] call rel32`, or the backend's inline bytes; then
+// NOP fill.
+Render render_code(const SiteRecord& site, const AltRecord& alt, const SiteCode& code,
+                   std::uint8_t* out) {
+  std::size_t pos = 0;
+  switch (code.form) {
+    case SiteCode::Form::None:
+      return Render::NoStub;
+    case SiteCode::Form::Inline:
+      if (code.len > site.len) return Render::TooLong;
+      std::memcpy(out, code.bytes, code.len);
+      fill_nops(out + code.len, site.len - code.len);
+      return Render::Ok;
+    case SiteCode::Form::Call:
+      pos = alt.len - call_length(alt.kind);
+      std::memcpy(out, reinterpret_cast<const void*>(alt.repl_address()), pos);
+      break;
+    case SiteCode::Form::BareCall:
+      break;
+  }
+  if (alt.kind == AltKind::CallSkipRedZone) {
+    std::memcpy(out + pos, kLeaRspMinus128, sizeof kLeaRspMinus128);
+    pos += sizeof kLeaRspMinus128;
+  }
+  if (!put_call(site.site_address(), pos, code.stub, out)) return Render::OutOfRange;
+  pos += 5;
+  fill_nops(out + pos, site.len - pos);
+  return Render::Ok;
+}
+
+// The bytes alternative `alt` puts in the site; `form` receives the
+// backend's form for a call alternative.
 Render render_alt(const SiteRecord& site, const AltRecord& alt, const Backend* backend,
-                  std::uint8_t* out) {
+                  std::uint8_t* out, SiteCode::Form* form = nullptr) {
   if (alt.kind == AltKind::Bytes) {
     std::memcpy(out, reinterpret_cast<const void*>(alt.repl_address()), alt.len);
     fill_nops(out + alt.len, site.len - alt.len);
     return Render::Ok;
   }
-  const void* stub = backend != nullptr
-                         ? backend->stub(site.op, site.constant, site.has_constant(), alt.kind)
-                         : nullptr;
-  if (stub == nullptr) return Render::NoStub;
-  return render_call(alt, site.site_address(), site.len, stub, out) ? Render::Ok
-                                                                    : Render::OutOfRange;
+  if (backend == nullptr) return Render::NoStub;
+  const SiteCode code =
+      backend->code(CallSite{site.op, site.constant, site.has_constant(), alt.kind, site.len});
+  if (form != nullptr) *form = code.form;
+  return render_code(site, alt, code, out);
 }
 
 Refusal validate_alt(const SiteTable& table, const SiteRecord& site, const AltRecord& alt) {
@@ -105,10 +128,15 @@ std::size_t call_length(AltKind kind) {
 }
 
 bool decode_rendered_call(const SiteRecord& site, const AltRecord& alt, const std::uint8_t* bytes,
-                          std::uintptr_t address, std::uintptr_t* target) {
+                          std::uintptr_t address, std::uintptr_t* target, SiteCode::Form form) {
   if (alt.kind == AltKind::Bytes) return false;
-  std::size_t pos = alt.len - call_length(alt.kind);
-  if (std::memcmp(bytes, reinterpret_cast<const void*>(alt.repl_address()), pos) != 0) {
+  std::size_t pos = 0;
+  if (form == SiteCode::Form::Call) {
+    pos = alt.len - call_length(alt.kind);
+    if (std::memcmp(bytes, reinterpret_cast<const void*>(alt.repl_address()), pos) != 0) {
+      return false;
+    }
+  } else if (form != SiteCode::Form::BareCall) {
     return false;
   }
   if (alt.kind == AltKind::CallSkipRedZone) {
@@ -116,12 +144,13 @@ bool decode_rendered_call(const SiteRecord& site, const AltRecord& alt, const st
     pos += sizeof kLeaRspMinus128;
   }
   if (bytes[pos] != kCallRel32) return false;
+  const std::size_t end = pos + 5;
   std::uint8_t fill[kMaxSiteLength];
-  fill_nops(fill, site.len - alt.len);
-  if (std::memcmp(bytes + alt.len, fill, site.len - alt.len) != 0) return false;
+  fill_nops(fill, site.len - end);
+  if (std::memcmp(bytes + end, fill, site.len - end) != 0) return false;
   std::int32_t rel;
   std::memcpy(&rel, bytes + pos + 1, sizeof rel);
-  *target = address + pos + 5 + static_cast<std::intptr_t>(rel);
+  *target = address + end + static_cast<std::intptr_t>(rel);
   return true;
 }
 
@@ -167,6 +196,8 @@ const char* refusal_name(Refusal r) {
       return "stub out of rel32 range";
     case Refusal::WriteFailed:
       return "write failed";
+    case Refusal::InlineTooLong:
+      return "backend's inline bytes longer than the site";
   }
   return "?";
 }
@@ -230,10 +261,10 @@ Decision plan_site(const SiteTable& table, std::size_t index, const FeatureSet& 
   for (std::size_t i = 0; i < site.nalts; ++i) {
     const AltRecord& alt = *alt_at(site, i);
     if (!condition_holds(alt.cond, features)) continue;
-    const Render r = render_alt(site, alt, backend, d.new_bytes);
+    const Render r = render_alt(site, alt, backend, d.new_bytes, &d.form);
     if (r == Render::NoStub) continue;
-    if (r == Render::OutOfRange) {
-      d.refusal = Refusal::CallOutOfRange;
+    if (r != Render::Ok) {
+      d.refusal = r == Render::OutOfRange ? Refusal::CallOutOfRange : Refusal::InlineTooLong;
       return d;
     }
     d.chosen = static_cast<int>(i);
