@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "timing_collector.h"
 
+#include <algorithm>
+
 namespace altpv::bench {
 namespace {
 
@@ -19,14 +21,11 @@ bool TimingCollector::ReportContext(const Context& context) {
 }
 
 void TimingCollector::ReportRuns(const std::vector<Run>& runs) {
+  // With random interleaving the repetitions of one benchmark arrive in
+  // separate calls; the aggregates Google Benchmark adds are recomputed here.
   for (const Run& run : runs) {
-    if (run.error_occurred) continue;
-    Timing& t = timings_[run.run_name.function_name];
-    if (run.run_type == Run::RT_Iteration) {
-      t.sum_ns += cpu_ns(run);
-      ++t.runs;
-    } else if (run.aggregate_name == "median") {
-      t.median_ns = cpu_ns(run);
+    if (!run.error_occurred && run.run_type == Run::RT_Iteration) {
+      runs_ns_[run.run_name.function_name].push_back(cpu_ns(run));
     }
   }
   display_->ReportRuns(runs);
@@ -36,12 +35,20 @@ void TimingCollector::Finalize() {
   display_->Finalize();
 }
 
+std::optional<TimingCollector::Summary> TimingCollector::summary(const std::string& name) const {
+  const auto it = runs_ns_.find(name);
+  if (it == runs_ns_.end() || it->second.empty()) return std::nullopt;
+  std::vector<double> ns = it->second;
+  std::sort(ns.begin(), ns.end());
+  const std::size_t n = ns.size();
+  const double median = n % 2 == 1 ? ns[n / 2] : (ns[n / 2 - 1] + ns[n / 2]) / 2;
+  return Summary{median, ns.front(), median > 0 ? (ns.back() - ns.front()) / median : 0,
+                 static_cast<int>(n)};
+}
+
 std::optional<double> TimingCollector::ns_per_iteration(const std::string& name) const {
-  const auto it = timings_.find(name);
-  if (it == timings_.end()) return std::nullopt;
-  if (it->second.median_ns) return it->second.median_ns;
-  if (it->second.runs == 0) return std::nullopt;
-  return it->second.sum_ns / it->second.runs;
+  const std::optional<Summary> s = summary(name);
+  return s ? std::optional<double>(s->median_ns) : std::nullopt;
 }
 
 }  // namespace altpv::bench

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The display reporter Google Benchmark would use (so --benchmark_format
-// still works), plus a record of every benchmark's time, so that the ratios
-// in the summary come from the same run as the table above them.
+// still works), plus a record of every repetition's time, so that the
+// ratios in the summary come from the same run as the table above them, with
+// the median, the minimum and the spread of the repetitions.
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -22,20 +23,22 @@ class TimingCollector final : public benchmark::BenchmarkReporter {
   void ReportRuns(const std::vector<Run>& runs) override;
   void Finalize() override;
 
-  // CPU nanoseconds per iteration of the benchmark registered as
-  // `name`: the median over repetitions when there were several, else the
-  // mean of its runs. Empty if it did not run (filtered out, or failed).
+  // CPU nanoseconds per iteration of the benchmark registered as `name`,
+  // over its repetitions (one run each). Empty if it did not run (filtered
+  // out, or failed).
+  struct Summary {
+    double median_ns = 0;
+    double min_ns = 0;
+    double spread = 0;  // (max - min) / median
+    int repetitions = 0;
+  };
+  std::optional<Summary> summary(const std::string& name) const;
+  // The median, the figure every ratio uses.
   std::optional<double> ns_per_iteration(const std::string& name) const;
 
  private:
-  struct Timing {
-    double sum_ns = 0;
-    int runs = 0;
-    std::optional<double> median_ns;
-  };
-
   std::unique_ptr<benchmark::BenchmarkReporter> display_;
-  std::map<std::string, Timing> timings_;
+  std::map<std::string, std::vector<double>> runs_ns_;
 };
 
 }  // namespace altpv::bench

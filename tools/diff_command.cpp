@@ -47,8 +47,27 @@ void require_same_program(const InspectedFile& file, const InspectedFile& dump) 
   }
 }
 
+// A backend's inline code for a call alternative (backend.h), which only the
+// backend can render: whole instructions, none of them a branch or
+// RIP-relative (they were copied, not relocated), then exactly the engine's
+// NOP fill. Returns the code's length.
+std::optional<std::size_t> inline_code(std::span<const std::uint8_t> bytes,
+                                       std::uint64_t address) {
+  for (std::size_t code = 0; code <= bytes.size(); ++code) {
+    if (!same_bytes(bytes.subspan(code), nop_fill(bytes.size() - code))) continue;
+    const Disassembly d = disassemble(bytes.first(code), address);
+    if (!d.complete()) return std::nullopt;
+    for (const Instruction& insn : d.instructions) {
+      if (insn.branch_target || insn.rip_relative) return std::nullopt;
+    }
+    return code;
+  }
+  return std::nullopt;
+}
+
 // Which of its forms the site holds: the original, a Bytes alternative with
-// its NOP fill, or a call alternative with its target; nullopt if none.
+// its NOP fill, or a call alternative as a call (with or without its setup)
+// or as a backend's inline code; nullopt if none.
 std::optional<std::string> identify(const SiteRecord& site, std::span<const std::uint8_t> bytes,
                                     std::uint64_t address) {
   if (same_bytes(bytes, original_bytes(site))) return "original";
@@ -58,6 +77,10 @@ std::optional<std::string> identify(const SiteRecord& site, std::span<const std:
       if (same_bytes(bytes, rendered_bytes(site, alt))) return label;
     } else if (const auto target = call_target(site, alt, bytes, address)) {
       return fmt::format("{} -> {:#x}", label, *target);
+    } else if (const auto bare = call_target(site, alt, bytes, address, SiteCode::Form::BareCall)) {
+      return fmt::format("{}:bare -> {:#x}", label, *bare);
+    } else if (const auto code = inline_code(bytes, address)) {
+      return fmt::format("{}:inline ({} bytes of backend code)", label, *code);
     }
   }
   return std::nullopt;

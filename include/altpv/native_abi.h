@@ -140,15 +140,16 @@ static_assert(sizeof(NativeRegs) == std::size_t{15} * 8);
       "\n call " #handler "\n" unalign results "\n altpv_pop_regs " saved "\n" ret "\n"          \
       ALTPV_STUB_END(stub) ALTPV_LEAN_PURGE)
 
-// The handler's inputs and results pass through the two free slots below
-// the frame while the vector state is saved and restored (XSAVE and XRSTOR
-// take their mask in edx:eax).
-#define ALTPV_LEAN_STUB_RZ_VECTOR_(stub, handler, saved, args, results)                      \
+// Hosted, with `save` and `restore` (asm text) around the handler: they
+// reserve and fill the area below the frame, as ALTPV_STUB_VECTOR_SAVE
+// does, and may use rax and rdx. The handler's inputs and results pass
+// through the two free slots below the frame meanwhile.
+#define ALTPV_LEAN_STUB_RZ_SAVING(stub, handler, saved, args, results, save, restore)       \
   asm(ALTPV_LEAN_MACROS ALTPV_STUB_BEGIN(stub) "altpv_push_regs " saved "\n"                 \
       "push %rbp\n mov %rsp, %rbp\n mov %rax, -8(%rbp)\n mov %rdx, -16(%rbp)\n"              \
-      ALTPV_STUB_VECTOR_SAVE "mov -8(%rbp), %rax\n mov -16(%rbp), %rdx\n" args               \
+      save "mov -8(%rbp), %rax\n mov -16(%rbp), %rdx\n" args                                  \
       "\n call " #handler "\n mov %rax, -8(%rbp)\n mov %rdx, -16(%rbp)\n"                    \
-      ALTPV_STUB_VECTOR_RESTORE "mov -8(%rbp), %rax\n mov -16(%rbp), %rdx\n leave\n"         \
+      restore "mov -8(%rbp), %rax\n mov -16(%rbp), %rdx\n leave\n"                           \
       results "\n altpv_pop_regs " saved "\n ret $128\n" ALTPV_STUB_END(stub) ALTPV_LEAN_PURGE)
 
 // Freestanding code is built with an 8-byte stack boundary, as Linux x86-64
@@ -162,7 +163,8 @@ static_assert(sizeof(NativeRegs) == std::size_t{15} * 8);
   ALTPV_LEAN_STUB_GENERAL_REGS_(stub, handler, saved, args, results, ALTPV_STUB_ALIGN_16, \
                                 "leave\n", "ret $128")
 #define ALTPV_LEAN_STUB_RZ(stub, handler, saved, args, results) \
-  ALTPV_LEAN_STUB_RZ_VECTOR_(stub, handler, saved, args, results)
+  ALTPV_LEAN_STUB_RZ_SAVING(stub, handler, saved, args, results, ALTPV_STUB_VECTOR_SAVE, \
+                             ALTPV_STUB_VECTOR_RESTORE)
 
 // Defines `stub` in the flavour this translation unit's sites call: plain
 // when freestanding; hosted without vector state when this translation unit

@@ -22,8 +22,8 @@ using altpv::testing::reg_bit;
 constexpr std::uint32_t kMsr = 0x40000100;
 constinit NativeRegs* frame = nullptr;
 
-#define RUN_SITE_AT(site, msr) \
-  [] { ALTPV_RUN_SITE_WITH_REGS(frame, site, [msr] "i"(msr), [err] "i"(altpv::kMsrFault)); }
+#define RUN_SITE_AT(site, index) \
+  [] { ALTPV_RUN_SITE_WITH_REGS(frame, site, [msr] "i"(index), [err] "i"(altpv::kMsrFault)); }
 #define RUN_SITE(site) RUN_SITE_AT(site, kMsr)
 
 constexpr std::uint32_t kHandWritten = altpv::msr::kTestbed1.index;  // writes
