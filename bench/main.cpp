@@ -4,11 +4,11 @@
 // See docs/bench.md.
 #include <benchmark/benchmark.h>
 
-#include <optional>
-#include <span>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 

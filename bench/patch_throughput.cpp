@@ -5,11 +5,11 @@
 
 #include <cstdint>
 
-#include "hosted/process_text_writer.h"
-#include "altpv/patcher.h"
 #include "altpv/engine/planner.h"
 #include "altpv/engine/text_writer.h"
+#include "altpv/patcher.h"
 #include "generated_sites.h"
+#include "hosted/process_text_writer.h"
 
 namespace altpv::bench {
 namespace {

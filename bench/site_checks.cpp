@@ -7,8 +7,8 @@
 #include <string>
 
 #include "altpv/hosted/process.h"
-#include "hosted/symbolizer.h"
 #include "altpv/op_ids.h"
+#include "hosted/symbolizer.h"
 #include "native_stub.h"
 
 namespace altpv::bench {

@@ -18,8 +18,8 @@
 extern "C" {
 
 // General-registers-only, so every stub kind may call them.
-[[gnu::used, gnu::target("general-regs-only")]] std::uint64_t altpv_bench_lean_cpu_number()
-    noexcept {
+[[gnu::used, gnu::target("general-regs-only")]] std::uint64_t
+altpv_bench_lean_cpu_number() noexcept {
   return altpv::bench::rdpid_cpu_number();
 }
 [[gnu::used, gnu::target("general-regs-only")]] std::uint64_t altpv_bench_lean_fs_base() noexcept {
@@ -135,8 +135,9 @@ const void* lean_stub(std::uint16_t op) {
   return nullptr;
 }
 
-#define BENCH_LEAN_STRATEGY(kind) \
-  op_entry<cpu_number<pv_op(StubKind::kind, false)>>(), op_entry<fs_base<pv_op(StubKind::kind, true)>>()
+#define BENCH_LEAN_STRATEGY(kind)                       \
+  op_entry<cpu_number<pv_op(StubKind::kind, false)>>(), \
+      op_entry<fs_base<pv_op(StubKind::kind, true)>>()
 
 const Strategy kLeanStubGpr{"altpv_lean_stub_gpr", "altpv pv site: lean stub, general-regs handler",
                             BENCH_LEAN_STRATEGY(LeanGpr)};

@@ -39,8 +39,7 @@ std::vector<std::uint8_t> rendered_bytes(const SiteRecord& site, const AltRecord
 // the engine renders it (with its setup, or bare), the call's target;
 // nullopt otherwise.
 std::optional<std::uint64_t> call_target(const SiteRecord& site, const AltRecord& alt,
-                                         std::span<const std::uint8_t> bytes,
-                                         std::uint64_t address,
+                                         std::span<const std::uint8_t> bytes, std::uint64_t address,
                                          SiteCode::Form form = SiteCode::Form::Call);
 
 }  // namespace altpv::inspect

@@ -51,8 +51,7 @@ void require_same_program(const InspectedFile& file, const InspectedFile& dump) 
 // backend can render: whole instructions, none of them a branch or
 // RIP-relative (they were copied, not relocated), then exactly the engine's
 // NOP fill. Returns the code's length.
-std::optional<std::size_t> inline_code(std::span<const std::uint8_t> bytes,
-                                       std::uint64_t address) {
+std::optional<std::size_t> inline_code(std::span<const std::uint8_t> bytes, std::uint64_t address) {
   for (std::size_t code = 0; code <= bytes.size(); ++code) {
     if (!same_bytes(bytes.subspan(code), nop_fill(bytes.size() - code))) continue;
     const Disassembly d = disassemble(bytes.first(code), address);

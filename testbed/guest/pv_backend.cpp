@@ -55,24 +55,33 @@ MsrAccess hypercall_read(std::uint32_t msr, std::uint64_t* value) {
 }
 
 // Variable-index sites: the index is known only at run time, so the policy
-// is looked up per access, through the library's handlers.
+// is looked up per access.
+MsrAccess policy_write(std::uint32_t msr, std::uint64_t value) {
+  switch (pv_msr_policy(msr)) {
+    case MsrPolicy::Hypercall:
+      return hypercall_write(msr, value);
+    case MsrPolicy::PassThrough:
+      return MsrAccess::Native;
+    case MsrPolicy::DropWrites:
+      return MsrAccess::Done;
+  }
+  return MsrAccess::Fault;
+}
+
+MsrAccess policy_read(std::uint32_t msr, std::uint64_t* value) {
+  return pv_msr_policy(msr) == MsrPolicy::PassThrough ? MsrAccess::Native
+                                                      : hypercall_read(msr, value);
+}
+
+// The _safe variable-index ops go through the library's stubs, whose
+// handlers replay a refused access with the exception table.
 class HypercallMsrHandler final : public altpv::MsrHandler {
  public:
   MsrAccess write(std::uint32_t msr, std::uint64_t value, bool) noexcept override {
-    switch (pv_msr_policy(msr)) {
-      case MsrPolicy::Hypercall:
-        return hypercall_write(msr, value);
-      case MsrPolicy::PassThrough:
-        return MsrAccess::Native;
-      case MsrPolicy::DropWrites:
-        return MsrAccess::Done;
-    }
-    return MsrAccess::Fault;
+    return policy_write(msr, value);
   }
-
   MsrAccess read(std::uint32_t msr, std::uint64_t* value) noexcept override {
-    return pv_msr_policy(msr) == MsrPolicy::PassThrough ? MsrAccess::Native
-                                                        : hypercall_read(msr, value);
+    return policy_read(msr, value);
   }
 };
 
@@ -85,47 +94,77 @@ std::uint32_t lo32(std::uint64_t v) {
 }  // namespace
 }  // namespace guest
 
-// The generic path for constant-index sites whose MSR goes to the
-// hypervisor: the policy was decided when the site was patched, so these
-// handlers only make the hypercall. A refused plain access replays the
-// native instruction (the #GP is the real one), as the library's do.
+// The generic path: lean stubs (msr_backend.h) around C++ handlers. A
+// refused plain access replays the native instruction (the #GP is the real
+// one), as the library's handlers do.
+namespace guest {
+namespace {
+
+void native_wrmsr(std::uint32_t msr, std::uint64_t value) {
+  asm volatile("wrmsr" : : "c"(msr), "a"(lo32(value)), "d"(lo32(value >> 32)) : "memory");
+}
+
+altpv::MsrHalves native_rdmsr(std::uint32_t msr) {
+  std::uint32_t lo, hi;
+  asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+  return {lo, hi};
+}
+
+altpv::MsrHalves halves(std::uint64_t value) {
+  return {lo32(value), value >> 32};
+}
+
+constexpr std::uint64_t kFaultStatus = static_cast<std::uint32_t>(altpv::kMsrFault);
+
+}  // namespace
+}  // namespace guest
+
 extern "C" {
 
+// Plain variable-index ops: the policy per access.
+void guest_pv_write(std::uint32_t msr, std::uint64_t value) noexcept {
+  if (guest::policy_write(msr, value) != altpv::MsrAccess::Done) guest::native_wrmsr(msr, value);
+}
+
+altpv::MsrHalves guest_pv_read(std::uint32_t msr) noexcept {
+  std::uint64_t value = 0;
+  if (guest::policy_read(msr, &value) != altpv::MsrAccess::Done) return guest::native_rdmsr(msr);
+  return guest::halves(value);
+}
+
+// Constant-index sites whose MSR goes to the hypervisor: the policy was
+// decided when the site was patched, so these only make the hypercall.
 void guest_pv_hypercall_write(std::uint32_t msr, std::uint64_t value) noexcept {
   if (guest::hypercall_write(msr, value) != altpv::MsrAccess::Done) {
-    asm volatile("wrmsr"
-                 :
-                 : "c"(msr), "a"(guest::lo32(value)), "d"(guest::lo32(value >> 32))
-                 : "memory");
+    guest::native_wrmsr(msr, value);
   }
 }
 
 std::uint64_t guest_pv_hypercall_write_safe(std::uint32_t msr, std::uint64_t value) noexcept {
-  return guest::hypercall_write(msr, value) == altpv::MsrAccess::Done
-             ? 0
-             : guest::lo32(static_cast<std::uint64_t>(altpv::kMsrFault));
+  return guest::hypercall_write(msr, value) == altpv::MsrAccess::Done ? 0 : guest::kFaultStatus;
 }
 
 altpv::MsrHalves guest_pv_hypercall_read(std::uint32_t msr) noexcept {
   std::uint64_t value = 0;
   if (guest::hypercall_read(msr, &value) != altpv::MsrAccess::Done) {
-    std::uint32_t lo, hi;
-    asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-    return {lo, hi};
+    return guest::native_rdmsr(msr);
   }
-  return {guest::lo32(value), value >> 32};
+  return guest::halves(value);
 }
 
 altpv::MsrSafeRead guest_pv_hypercall_read_safe(std::uint32_t msr) noexcept {
   std::uint64_t value = 0;
   const bool ok = guest::hypercall_read(msr, &value) == altpv::MsrAccess::Done;
-  return {ok ? value : 0, ok ? 0 : guest::lo32(static_cast<std::uint64_t>(altpv::kMsrFault))};
+  return {ok ? value : 0, ok ? 0 : guest::kFaultStatus};
 }
 
+extern const char guest_pv_stub_var_write[], guest_pv_stub_var_read[];
 extern const char guest_pv_stub_write[], guest_pv_stub_write_safe[], guest_pv_stub_read64[],
     guest_pv_stub_read64_safe[];
 }
 
+ALTPV_MSR_STUB_WRITE(guest_pv_stub_var_write, guest_pv_write);
+ALTPV_MSR_STUB_READ(guest_pv_stub_var_read, guest_pv_read);
 ALTPV_MSR_STUB_WRITE_CONST(guest_pv_stub_write, guest_pv_hypercall_write);
 ALTPV_MSR_STUB_WRITE_SAFE_CONST(guest_pv_stub_write_safe, guest_pv_hypercall_write_safe);
 ALTPV_MSR_STUB_READ_CONST(guest_pv_stub_read64, guest_pv_hypercall_read);
@@ -133,6 +172,8 @@ ALTPV_MSR_STUB_READ_SAFE_CONST(guest_pv_stub_read64_safe, guest_pv_hypercall_rea
 
 namespace guest {
 namespace {
+
+constinit altpv::MsrBackend library_msr_backend;
 
 bool is_write(std::uint16_t op) {
   return op == ALTPV_OP_WRMSR || op == ALTPV_OP_WRMSR_NS || op == ALTPV_OP_WRMSR_SAFE ||
@@ -171,8 +212,21 @@ const void* generic_hypercall_stub(std::uint16_t op) {
   }
 }
 
-// MSR sites: the policy of a constant-index site is decided here, once;
-// variable-index sites go to the library's stubs and the handler above.
+// Variable-index sites: the guest's stubs for the plain ops, the library's
+// for the _safe ones.
+altpv::SiteCode variable_index_code(const altpv::CallSite& site) {
+  switch (site.op) {
+    case ALTPV_OP_WRMSR:
+    case ALTPV_OP_WRMSR_NS:
+      return altpv::SiteCode::call(guest_pv_stub_var_write);
+    case ALTPV_OP_RDMSR:
+      return altpv::SiteCode::call(guest_pv_stub_var_read);
+    default:
+      return library_msr_backend.code(site);
+  }
+}
+
+// MSR sites: the policy of a constant-index site is decided here, once.
 // This guest's own op goes to its stub.
 class GuestPvBackend final : public altpv::Backend {
  public:
@@ -180,7 +234,7 @@ class GuestPvBackend final : public altpv::Backend {
     if (site.kind != altpv::AltKind::Call) return altpv::SiteCode::none();
     if (site.op == GUEST_OP_CPUID) return altpv::SiteCode::call(guest_pv_stub_cpuid);
     if (!is_msr_op(site.op)) return altpv::SiteCode::none();
-    if (!site.has_constant) return msr_.code(site);
+    if (!site.has_constant) return variable_index_code(site);
     switch (pv_msr_policy(site.constant)) {
       case MsrPolicy::PassThrough:
         // No code: selection moves on to the native instruction.
@@ -200,9 +254,6 @@ class GuestPvBackend final : public altpv::Backend {
     return altpv::SiteCode::call(generic_hypercall_stub(site.op));
   }
   const char* name() const override { return "testbed-pv"; }
-
- private:
-  altpv::MsrBackend msr_;
 };
 
 constinit GuestPvBackend backend;
