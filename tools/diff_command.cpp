@@ -65,21 +65,30 @@ std::optional<std::size_t> inline_code(std::span<const std::uint8_t> bytes, std:
 }
 
 // Which of its forms the site holds: the original, a Bytes alternative with
-// its NOP fill, or a call alternative as a call (with or without its setup)
-// or as a backend's inline code; nullopt if none.
+// its NOP fill, or a call alternative as a call (with or without its setup);
+// failing those, a backend's inline code in place of a call alternative;
+// nullopt if none.
 std::optional<std::string> identify(const SiteRecord& site, std::span<const std::uint8_t> bytes,
                                     std::uint64_t address) {
   if (same_bytes(bytes, original_bytes(site))) return "original";
+  std::optional<std::string> call_label;
   for (std::size_t i = 0; const AltRecord& alt : alternatives(site)) {
     const std::string label = alternative_label(i++, alt);
     if (alt.kind == AltKind::Bytes) {
       if (same_bytes(bytes, rendered_bytes(site, alt))) return label;
-    } else if (const auto target = call_target(site, alt, bytes, address)) {
+      continue;
+    }
+    if (const auto target = call_target(site, alt, bytes, address)) {
       return fmt::format("{} -> {:#x}", label, *target);
-    } else if (const auto bare = call_target(site, alt, bytes, address, SiteCode::Form::BareCall)) {
+    }
+    if (const auto bare = call_target(site, alt, bytes, address, SiteCode::Form::BareCall)) {
       return fmt::format("{}:bare -> {:#x}", label, *bare);
-    } else if (const auto code = inline_code(bytes, address)) {
-      return fmt::format("{}:inline ({} bytes of backend code)", label, *code);
+    }
+    if (!call_label) call_label = label;
+  }
+  if (call_label) {
+    if (const auto code = inline_code(bytes, address)) {
+      return fmt::format("{}:inline ({} bytes of backend code)", *call_label, *code);
     }
   }
   return std::nullopt;
