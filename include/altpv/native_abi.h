@@ -169,14 +169,18 @@ static_assert(sizeof(NativeRegs) == std::size_t{15} * 8);
 // Defines `stub` in the flavour this translation unit's sites call: plain
 // when freestanding; hosted without vector state when this translation unit
 // cannot touch it (built without SSE), else hosted with it.
+// ALTPV_STUB_SAVES_VECTOR_STATE says which, for static_asserts.
 #if ALTPV_CALL_KIND == ALTPV_KIND_CALL
 #define ALTPV_NATIVE_STUB(stub, handler) ALTPV_NATIVE_STUB_PLAIN(stub, handler)
 #define ALTPV_LEAN_STUB(...) ALTPV_LEAN_STUB_PLAIN(__VA_ARGS__)
+#define ALTPV_STUB_SAVES_VECTOR_STATE 0
 #elif !defined(__SSE__)
 #define ALTPV_NATIVE_STUB(stub, handler) ALTPV_NATIVE_STUB_RZ_GENERAL_REGS(stub, handler)
 #define ALTPV_LEAN_STUB(...) ALTPV_LEAN_STUB_RZ_GENERAL_REGS(__VA_ARGS__)
+#define ALTPV_STUB_SAVES_VECTOR_STATE 0
 #else
 #define ALTPV_NATIVE_STUB(stub, handler) ALTPV_NATIVE_STUB_RZ(stub, handler)
 #define ALTPV_LEAN_STUB(...) ALTPV_LEAN_STUB_RZ(__VA_ARGS__)
+#define ALTPV_STUB_SAVES_VECTOR_STATE 1
 #endif
 // clang-format on

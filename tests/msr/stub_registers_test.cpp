@@ -42,6 +42,12 @@ ALTPV_MSR_STUB_WRITE(lean_stub, clobbering_write);
 ALTPV_LEAN_STUB(lean_stub_without_r11, clobbering_write, "rax, rcx, rdx, rsi, rdi, r8, r9, r10",
                 ALTPV_MSR_VAR_WRITE_ARGS, "");
 
+// An ordinary translation unit's stubs save the vector state; one built
+// without SSE gets stubs that do not (general_regs_stub.cpp).
+static_assert(ALTPV_STUB_SAVES_VECTOR_STATE == 1);
+extern "C" const char gpr_lean_write_stub[];
+extern "C" std::uint64_t gpr_stub_last_value;
+
 namespace {
 
 using altpv::NativeRegs;
@@ -143,6 +149,17 @@ TEST(StubRegisterCheck, CatchesALeanStubThatForgetsARegister) {
   after = before;
   call_with_regs(&after, lean_stub_without_r11);
   EXPECT_EQ(changed(before, after, 0), "r11 ");
+}
+
+TEST(StubRegisterCheck, GeneralRegistersOnlyStubKeepsEveryRegister) {
+  altpv::testing::XorShift64 rng{0x6e7};
+  for (int round = 0; round < 100; ++round) {
+    const NativeRegs before = altpv::testing::random_regs(rng);
+    NativeRegs after = before;
+    call_with_regs(&after, gpr_lean_write_stub);
+    EXPECT_EQ(changed(before, after, 0), "") << "round " << round;
+    EXPECT_EQ(gpr_stub_last_value, (before.rdx << 32) | (before.rax & 0xffffffffu));
+  }
 }
 
 TEST(StubOutputs, ReadsLeaveTheValueWhereTheNativeInstructionWould) {
