@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // altpv-bench: the same op reached through each dispatch strategy, all in
-// one run, with ratios to hand-written inline asm; then patch throughput.
+// one run, with ratios to hand-written inline asm; then patch throughput and
+// live toggles.
 // See docs/bench.md.
 #include <benchmark/benchmark.h>
 
@@ -15,6 +16,7 @@
 #include "altpv/features.h"
 #include "altpv/hosted/process.h"
 #include "fsgsbase_enabled.h"
+#include "live_toggle.h"
 #include "native_stub.h"
 #include "patch_throughput.h"
 #include "report.h"
@@ -103,7 +105,8 @@ bool patch(FeatureSet features) {
   hosted::ReportPrinter printer(stderr);
   const ApplyStats stats =
       hosted::patch_process(features, &native_stub_backend(),
-                            std::getenv(hosted::kDebugEnv) != nullptr ? &printer : nullptr);
+                            std::getenv(hosted::kDebugEnv) != nullptr ? &printer : nullptr)
+          .stats;
   if (!stats.table_rejected && stats.refused == 0) return true;
   std::fprintf(stderr, "altpv-bench: patching refused %zu of %zu sites (set %s=1 to see why)\n",
                stats.refused, stats.sites, hosted::kDebugEnv);
@@ -175,6 +178,7 @@ int run(int argc, char** argv) {
   register_dispatch(strategies, "rdpid", &Strategy::cpu_number, description);
   if (fs_base) register_dispatch(strategies, "rdfsbase", &Strategy::fs_base, description);
   description.patch = register_patch_throughput();
+  description.live = register_live_toggle();
   description.machine = describe_machine();
 
   TimingCollector timings;

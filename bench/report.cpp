@@ -32,6 +32,14 @@ struct PatchRow {
   double sites_per_second;
 };
 
+struct LiveRow {
+  int runners;
+  double toggles_per_second;
+  double syncs;  // per toggle
+  double writes;
+  double int3_hits;
+};
+
 std::optional<double> reference_ns(const RunDescription& run, const TimingCollector& timings,
                                    const char* op) {
   for (const DispatchCase& c : run.dispatch) {
@@ -66,12 +74,25 @@ std::vector<PatchRow> patch_rows(const RunDescription& run, const TimingCollecto
   return rows;
 }
 
+std::vector<LiveRow> live_rows(const RunDescription& run, const TimingCollector& timings) {
+  std::vector<LiveRow> rows;
+  for (const LiveCase& c : run.live) {
+    const std::optional<double> rate = timings.counter(c.name, kTogglesPerSecond);
+    if (!rate) continue;
+    rows.push_back(LiveRow{c.runners, *rate, timings.counter(c.name, kSyncsPerToggle).value_or(0),
+                           timings.counter(c.name, kWritesPerToggle).value_or(0),
+                           timings.counter(c.name, kInt3HitsPerToggle).value_or(0)});
+  }
+  return rows;
+}
+
 }  // namespace
 
 void print_summary(std::FILE* out, const RunDescription& run, const TimingCollector& timings) {
   const std::vector<DispatchRow> dispatch = dispatch_rows(run, timings);
   const std::vector<PatchRow> patch = patch_rows(run, timings);
-  if (dispatch.empty() && patch.empty()) return;  // filtered out, or only listed
+  const std::vector<LiveRow> live = live_rows(run, timings);
+  if (dispatch.empty() && patch.empty() && live.empty()) return;  // filtered out, or only listed
   std::fprintf(out, "\naltpv-bench summary on %s (TSC %.3f GHz), CPU time per call\n",
                run.machine.cpu.c_str(), run.machine.tsc_ghz);
   for (const SkippedOp& s : run.skipped) {
@@ -109,6 +130,18 @@ void print_summary(std::FILE* out, const RunDescription& run, const TimingCollec
   for (const PatchRow& r : patch) {
     std::fprintf(out, "%-14s %8zu %12.3f %14.0f\n", r.mode, r.sites, r.ms, r.sites_per_second);
   }
+  if (!live.empty()) {
+    std::fprintf(out, "\n%-22s %10s %12s %12s %14s\n", "live toggle (2 sites)", "toggles/s",
+                 "syncs/toggle", "writes/toggle", "int3 hits/toggle");
+  }
+  for (const LiveRow& r : live) {
+    std::fprintf(out, "%-22s %10.0f %12.2f %13.2f %16.3f\n",
+                 ("runners: " + std::to_string(r.runners)).c_str(), r.toggles_per_second, r.syncs,
+                 r.writes, r.int3_hits);
+  }
+  if (const std::optional<double> sync = timings.real_ns_per_iteration(kSyncBenchmark)) {
+    std::fprintf(out, "one sync (membarrier SYNC_CORE): %.1f us\n", *sync / 1e3);
+  }
 }
 
 bool write_json(const std::string& path, const RunDescription& run, const TimingCollector& timings,
@@ -142,6 +175,16 @@ bool write_json(const std::string& path, const RunDescription& run, const Timing
                             {"sites", r.sites},
                             {"ms_per_batch", r.ms},
                             {"sites_per_second", r.sites_per_second}});
+  }
+  const std::optional<double> sync = timings.real_ns_per_iteration(kSyncBenchmark);
+  doc["live_sync_us"] = sync ? json(*sync / 1e3) : json(nullptr);
+  doc["live"] = json::array();
+  for (const LiveRow& r : live_rows(run, timings)) {
+    doc["live"].push_back({{"runners", r.runners},
+                           {"toggles_per_second", r.toggles_per_second},
+                           {"syncs_per_toggle", r.syncs},
+                           {"writes_per_toggle", r.writes},
+                           {"int3_hits_per_toggle", r.int3_hits}});
   }
   std::ofstream file(path);
   file << doc.dump(2) << '\n';

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 // The summary after the run: each strategy's time per call and its ratio to
-// hand-written inline asm, patch throughput in sites per second, printed as
-// a table and optionally written as JSON (schema in docs/bench.md).
+// hand-written inline asm, patch throughput in sites per second, live
+// toggles per second and their cost, printed as a table and optionally
+// written as JSON (schema in docs/bench.md).
 #pragma once
 
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "live_toggle.h"
 #include "machine.h"
 #include "patch_throughput.h"
 #include "strategy.h"
@@ -31,6 +33,7 @@ struct RunDescription {
   std::vector<DispatchCase> dispatch;
   std::vector<SkippedOp> skipped;
   std::vector<PatchCase> patch;
+  std::vector<LiveCase> live;
 };
 
 void print_summary(std::FILE* out, const RunDescription& run, const TimingCollector& timings);

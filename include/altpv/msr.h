@@ -55,11 +55,6 @@ namespace msr {
 inline constexpr Msr<0x277> kIa32Pat{};
 inline constexpr Msr<0xc0000102> kIa32KernelGsBase{};
 inline constexpr Msr<0xc0000103> kIa32TscAux{};
-// Synthetic MSRs the testbed VMM emulates (docs/vmm.md).
-inline constexpr Msr<0x40000100> kTestbed0{};
-inline constexpr Msr<0x40000101> kTestbed1{};
-inline constexpr Msr<0x40000102> kTestbed2{};
-inline constexpr Msr<0x40000103> kTestbed3{};
 }  // namespace msr
 
 // What the _safe variants return when the access faulted (-EIO, as Linux).

@@ -57,9 +57,11 @@ static_assert(sizeof(NativeRegs) == std::size_t{15} * 8);
 #define ALTPV_STUB_STR_(x) #x
 #define ALTPV_STUB_STR(x) ALTPV_STUB_STR_(x)
 
-#define ALTPV_STUB_BEGIN(stub)                                                          \
-  ".pushsection .text\n .balign 16\n .globl " #stub "\n .type " #stub ", @function\n" \
-  #stub ":\n"
+// Hidden: a call alternative needs its stub within rel32, so each image
+// (executable, shared library) calls its own copy, never another image's.
+#define ALTPV_STUB_BEGIN(stub)                                                     \
+  ".pushsection .text\n .balign 16\n .globl " #stub "\n .hidden " #stub "\n"      \
+  " .type " #stub ", @function\n" #stub ":\n"
 #define ALTPV_STUB_END(stub) ".size " #stub ", . - " #stub "\n .popsection\n"
 
 // Hosted flavour's vector state, saved below a frame whose base is rbp (rax

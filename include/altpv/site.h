@@ -98,22 +98,29 @@
   ALTPV_S(.if .Laltpv_max > (. - start);                        \
           .nops .Laltpv_max - (. - start), 9; .endif)
 
-#define ALTPV_SITE_RECORD(op, constant, flags)                                       \
+/* The site record, in `section` (altpv_sites; key sites use their own), at
+ * label 8806. */
+#define ALTPV_SITE_RECORD(section, op, constant, flags)                              \
   ALTPV_S(.if .Laltpv_max == 0; .error "altpv: empty site"; .endif;                  \
           .if .Laltpv_max > ALTPV_MAX_SITE_LENGTH;                                   \
           .error "altpv: site longer than 64 bytes"; .endif;      \
           .pushsection altpv_alts, "a"; 8801:; .popsection;                         \
-          .pushsection altpv_sites, "aR"; .balign 4; .long 8802b - .; .long 8805b - .; \
+          .pushsection section, "aR"; .balign 4; 8806:; .long 8802b - .;             \
+          .long 8805b - .;                                                          \
           .long 8800b - .; .long (constant); .short (op); .byte 8804b - 8802b;       \
           .byte (8801b - 8800b) / 8; .byte (flags); .byte 0, 0, 0; .popsection)
 
-#define ALTPV_SITE_END_FLAGS(op, constant, flags, ...)                          \
+/* The original (labels 8802-8804), its copy in altpv_repl, and the record. */
+#define ALTPV_SITE_END_IN(section, op, constant, flags, ...)                    \
   ALTPV_S(8802:) ALTPV_INSN(__VA_ARGS__) ALTPV_S(8803:)                      \
   ALTPV_TRACK_MAX(8803b - 8802b)                                               \
   ALTPV_PAD_FROM(8802b) ALTPV_S(8804:)                                        \
   ALTPV_S(.pushsection altpv_repl, "ax"; 8805:) ALTPV_INSN(__VA_ARGS__)        \
   ALTPV_PAD_FROM(8805b) ALTPV_S(.popsection)                                   \
-  ALTPV_SITE_RECORD(op, constant, flags)
+  ALTPV_SITE_RECORD(section, op, constant, flags)
+
+#define ALTPV_SITE_END_FLAGS(op, constant, flags, ...) \
+  ALTPV_SITE_END_IN(altpv_sites, op, constant, flags, __VA_ARGS__)
 
 /* Ends a site: its op id and the original instructions. */
 #define ALTPV_SITE_END(op, ...) ALTPV_SITE_END_FLAGS(op, 0, 0, __VA_ARGS__)

@@ -60,8 +60,10 @@ ApplyStats apply(const SiteTable& table, const FeatureSet& features, const Backe
                  TextWriter& writer, std::span<std::uint32_t> scratch, DecisionObserver* observer) {
   ApplyStats stats;
   stats.sites = table.size();
+  if (observer != nullptr) observer->on_start(features, backend);
   if (scratch.size() < stats.sites || stats.sites > kIndexMask) {
     stats.table_rejected = true;
+    if (observer != nullptr) observer->on_finish(stats);
     return stats;
   }
   const std::span<std::uint32_t> order = scratch.first(stats.sites);
@@ -96,9 +98,11 @@ ApplyStats apply(const SiteTable& table, const FeatureSet& features, const Backe
         ++stats.refused;
         break;
     }
+    if (d.verdict != Verdict::Refused && d.chosen == kOriginal) ++stats.original;
     if (observer != nullptr) observer->on_decision(d);
   }
   if (wrote) writer.sync();
+  if (observer != nullptr) observer->on_finish(stats);
   return stats;
 }
 

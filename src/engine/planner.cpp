@@ -24,11 +24,11 @@ const AltRecord* alt_at(const SiteRecord& site, std::size_t i) {
 constexpr std::uint8_t kLeaRspMinus128[] = {0x48, 0x8d, 0x64, 0x24, 0x80};
 constexpr std::uint8_t kCallRel32 = 0xe8;
 
-// Writes `call rel32` to `stub` at out[pos], for a site at `site`. False if
-// the stub is out of rel32 reach.
-bool put_call(std::uintptr_t site, std::size_t pos, const void* stub, std::uint8_t* out) {
+// Writes `call rel32` to `stub` at out[pos], for bytes that will lie at
+// `at`. False if the stub is out of rel32 reach.
+bool put_call(std::uintptr_t at, std::size_t pos, const void* stub, std::uint8_t* out) {
   // rel32 counts from the end of the call instruction.
-  const std::uintptr_t next = site + pos + 5;
+  const std::uintptr_t next = at + pos + 5;
   const auto disp = static_cast<std::int64_t>(addr(stub) - next);
   if (disp < INT32_MIN || disp > INT32_MAX) return false;
   const auto rel = static_cast<std::int32_t>(disp);
@@ -39,12 +39,12 @@ bool put_call(std::uintptr_t site, std::size_t pos, const void* stub, std::uint8
 
 enum class Render { Ok, NoStub, OutOfRange, TooLong };
 
-// Renders what the backend supplies for call alternative `alt` into `out`
-// (site.len bytes): its setup bytes unless the code is a bare call, then
-// `[lea -128(%rsp),%rsp;] call rel32`, or the backend's inline bytes; then
-// NOP fill.
+// Renders what the backend supplies for call alternative `alt`, as it must
+// lie at `at`, into `out` (site.len bytes): its setup bytes unless the code
+// is a bare call, then `[lea -128(%rsp),%rsp;] call rel32`, or the
+// backend's inline bytes; then NOP fill.
 Render render_code(const SiteRecord& site, const AltRecord& alt, const SiteCode& code,
-                   std::uint8_t* out) {
+                   std::uintptr_t at, std::uint8_t* out) {
   std::size_t pos = 0;
   switch (code.form) {
     case SiteCode::Form::None:
@@ -65,16 +65,17 @@ Render render_code(const SiteRecord& site, const AltRecord& alt, const SiteCode&
     std::memcpy(out + pos, kLeaRspMinus128, sizeof kLeaRspMinus128);
     pos += sizeof kLeaRspMinus128;
   }
-  if (!put_call(site.site_address(), pos, code.stub, out)) return Render::OutOfRange;
+  if (!put_call(at, pos, code.stub, out)) return Render::OutOfRange;
   pos += 5;
   fill_nops(out + pos, site.len - pos);
   return Render::Ok;
 }
 
-// The bytes alternative `alt` puts in the site; `form` receives the
-// backend's form for a call alternative.
+// The bytes alternative `alt` puts in the site, rendered to lie at `at` (the
+// site itself, or an out-of-line copy of it); `form` receives the backend's
+// form for a call alternative.
 Render render_alt(const SiteRecord& site, const AltRecord& alt, const Backend* backend,
-                  std::uint8_t* out, SiteCode::Form* form = nullptr) {
+                  std::uintptr_t at, std::uint8_t* out, SiteCode::Form* form = nullptr) {
   if (alt.kind == AltKind::Bytes) {
     std::memcpy(out, reinterpret_cast<const void*>(alt.repl_address()), alt.len);
     fill_nops(out + alt.len, site.len - alt.len);
@@ -84,7 +85,7 @@ Render render_alt(const SiteRecord& site, const AltRecord& alt, const Backend* b
   const SiteCode code =
       backend->code(CallSite{site.op, site.constant, site.has_constant(), alt.kind, site.len});
   if (form != nullptr) *form = code.form;
-  return render_code(site, alt, code, out);
+  return render_code(site, alt, code, at, out);
 }
 
 Refusal validate_alt(const SiteTable& table, const SiteRecord& site, const AltRecord& alt) {
@@ -196,6 +197,8 @@ const char* refusal_name(Refusal r) {
       return "stub out of rel32 range";
     case Refusal::WriteFailed:
       return "write failed";
+    case Refusal::NoSuchChoice:
+      return "the chosen alternative does not exist or has no stub";
     case Refusal::InlineTooLong:
       return "backend's inline bytes longer than the site";
   }
@@ -236,8 +239,11 @@ Refusal validate_site(const SiteTable& table, std::size_t index) {
   return Refusal::None;
 }
 
-Decision plan_site(const SiteTable& table, std::size_t index, const FeatureSet& features,
-                   const Backend* backend) {
+namespace {
+
+// A decision for site `index` with its bytes read, or refused when the
+// record is invalid; new_bytes start as the original.
+Decision begin_decision(const SiteTable& table, std::size_t index) {
   const SiteRecord& site = table.sites_begin[index];
   Decision d;
   d.index = index;
@@ -253,15 +259,42 @@ Decision plan_site(const SiteTable& table, std::size_t index, const FeatureSet& 
     return d;
   }
   std::memcpy(d.old_bytes, reinterpret_cast<const void*>(d.address), site.len);
+  std::memcpy(d.new_bytes, reinterpret_cast<const void*>(site.orig_address()), site.len);
+  return d;
+}
+
+// Fail safe: only a site holding bytes we know may be rewritten. Sets the
+// verdict of a decision whose new_bytes are final.
+void finish_decision(const SiteRecord& site, const Backend* backend, Decision& d) {
+  const auto* orig = reinterpret_cast<const std::uint8_t*>(site.orig_address());
+  bool known = std::memcmp(d.old_bytes, orig, site.len) == 0;
+  std::uint8_t candidate[kMaxSiteLength];
+  for (std::size_t i = 0; !known && i < site.nalts; ++i) {
+    known = render_alt(site, *alt_at(site, i), backend, d.address, candidate) == Render::Ok &&
+            std::memcmp(d.old_bytes, candidate, site.len) == 0;
+  }
+  if (!known) {
+    d.refusal = Refusal::UnknownBytes;
+    return;
+  }
+  d.verdict =
+      std::memcmp(d.old_bytes, d.new_bytes, site.len) == 0 ? Verdict::Unchanged : Verdict::Patch;
+}
+
+}  // namespace
+
+Decision plan_site(const SiteTable& table, std::size_t index, const FeatureSet& features,
+                   const Backend* backend) {
+  Decision d = begin_decision(table, index);
+  if (d.refusal != Refusal::None) return d;
+  const SiteRecord& site = table.sites_begin[index];
 
   // Selection: first alternative whose condition holds and that can be
   // rendered; the original if none.
-  const auto* orig = reinterpret_cast<const std::uint8_t*>(site.orig_address());
-  std::memcpy(d.new_bytes, orig, site.len);
   for (std::size_t i = 0; i < site.nalts; ++i) {
     const AltRecord& alt = *alt_at(site, i);
     if (!condition_holds(alt.cond, features)) continue;
-    const Render r = render_alt(site, alt, backend, d.new_bytes, &d.form);
+    const Render r = render_alt(site, alt, backend, d.address, d.new_bytes, &d.form);
     if (r == Render::NoStub) continue;
     if (r != Render::Ok) {
       d.refusal = r == Render::OutOfRange ? Refusal::CallOutOfRange : Refusal::InlineTooLong;
@@ -272,21 +305,54 @@ Decision plan_site(const SiteTable& table, std::size_t index, const FeatureSet& 
     d.kind = alt.kind;
     break;
   }
-
-  // Fail safe: only a site holding bytes we know may be rewritten.
-  bool known = std::memcmp(d.old_bytes, orig, site.len) == 0;
-  std::uint8_t candidate[kMaxSiteLength];
-  for (std::size_t i = 0; !known && i < site.nalts; ++i) {
-    known = render_alt(site, *alt_at(site, i), backend, candidate) == Render::Ok &&
-            std::memcmp(d.old_bytes, candidate, site.len) == 0;
-  }
-  if (!known) {
-    d.refusal = Refusal::UnknownBytes;
-    return d;
-  }
-  d.verdict =
-      std::memcmp(d.old_bytes, d.new_bytes, site.len) == 0 ? Verdict::Unchanged : Verdict::Patch;
+  finish_decision(site, backend, d);
   return d;
+}
+
+Decision plan_choice(const SiteTable& table, std::size_t index, int chosen,
+                     const Backend* backend) {
+  Decision d = begin_decision(table, index);
+  if (d.refusal != Refusal::None) return d;
+  const SiteRecord& site = table.sites_begin[index];
+  if (chosen != kOriginal) {
+    if (chosen < 0 || chosen >= site.nalts) {
+      d.refusal = Refusal::NoSuchChoice;
+      return d;
+    }
+    const AltRecord& alt = *alt_at(site, static_cast<std::size_t>(chosen));
+    const Render r = render_alt(site, alt, backend, d.address, d.new_bytes, &d.form);
+    switch (r) {
+      case Render::Ok:
+        break;
+      case Render::NoStub:
+        d.refusal = Refusal::NoSuchChoice;
+        return d;
+      case Render::OutOfRange:
+        d.refusal = Refusal::CallOutOfRange;
+        return d;
+      case Render::TooLong:
+        d.refusal = Refusal::InlineTooLong;
+        return d;
+    }
+    d.chosen = chosen;
+    d.cond = alt.cond;
+    d.kind = alt.kind;
+  }
+  finish_decision(site, backend, d);
+  return d;
+}
+
+bool render_choice_at(const SiteTable& table, std::size_t index, int chosen, const Backend* backend,
+                      std::uintptr_t at, std::uint8_t* out) {
+  if (validate_site(table, index) != Refusal::None) return false;
+  const SiteRecord& site = table.sites_begin[index];
+  if (chosen == kOriginal) {
+    std::memcpy(out, reinterpret_cast<const void*>(site.orig_address()), site.len);
+    return true;
+  }
+  if (chosen < 0 || chosen >= site.nalts) return false;
+  return render_alt(site, *alt_at(site, static_cast<std::size_t>(chosen)), backend, at, out) ==
+         Render::Ok;
 }
 
 }  // namespace altpv

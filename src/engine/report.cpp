@@ -41,6 +41,30 @@ std::size_t format_condition(std::uint16_t cond, char* buf, std::size_t size) {
   return out.length();
 }
 
+std::size_t format_report_header(const FeatureSet& features, const Backend* backend, char* buf,
+                                 std::size_t size) {
+  // Room for every feature name; the set has at most ALTPV_FEATURE_COUNT.
+  char names[256];
+  const bool any = format_features(features, names, sizeof names) != 0;
+  TextBuffer out(buf, size);
+  out.str("altpv: features ").str(any ? names : "none");
+  out.str("; backend ").str(backend != nullptr ? backend->name() : "none");
+  return out.length();
+}
+
+std::size_t format_summary(const ApplyStats& stats, char* buf, std::size_t size) {
+  TextBuffer out(buf, size);
+  out.str("altpv: ").dec(stats.sites).str(" sites: ");
+  if (stats.table_rejected) {
+    out.str("table rejected (more sites than scratch entries), nothing patched");
+    return out.length();
+  }
+  const std::size_t alternative = stats.sites - stats.refused - stats.original;
+  out.dec(alternative).str(" patched, ").dec(stats.original).str(" kept original, ");
+  out.dec(stats.refused).str(" refused (").dec(stats.patched).str(" rewritten)");
+  return out.length();
+}
+
 // altpv: site 3 @0x401a2c <read_aux+0xc> op 0 len 8: alt 0 [rdpid] bytes
 //        b9 7b 00 00 00 0f 03 c9 -> f3 0f c7 f9 0f 1f 40 00 patched
 std::size_t format_decision(const Decision& d, const char* where, char* buf, std::size_t size) {

@@ -1,47 +1,36 @@
 // SPDX-License-Identifier: MIT
 #include "altpv/hosted/process.h"
 
-#include <link.h>
-
 #include <cstdlib>
 #include <vector>
 
-#include "hosted/process_text_writer.h"
-#include "hosted/symbolizer.h"
-#include "altpv/linked_site_table.h"
-#include "altpv/engine/report.h"
+#include "hosted/image.h"
 
 namespace altpv::hosted {
 namespace {
 
-struct TextRange {
-  std::uintptr_t probe = 0;
-  std::uintptr_t begin = 0;
-  std::uintptr_t end = 0;
-};
-
-// The executable segments of the module that contains `probe`.
-int find_text(dl_phdr_info* info, std::size_t, void* data) {
-  auto* range = static_cast<TextRange*>(data);
-  std::uintptr_t lo = UINTPTR_MAX, hi = 0;
-  bool contains = false;
-  for (int i = 0; i < info->dlpi_phnum; ++i) {
-    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
-    if (ph.p_type != PT_LOAD) continue;
-    const std::uintptr_t start = info->dlpi_addr + ph.p_vaddr;
-    if (range->probe >= start && range->probe < start + ph.p_memsz) contains = true;
-    if ((ph.p_flags & PF_X) == 0) continue;
-    lo = std::min(lo, start);
-    hi = std::max(hi, start + ph.p_memsz);
-  }
-  if (!contains || hi == 0) return 0;
-  range->begin = lo;
-  range->end = hi;
-  return 1;
-}
-
 bool is_cpuid_feature(unsigned bit) {
   return !feature_is_synthetic(bit);
+}
+
+// Plans without storing anything: what a patch would change.
+class DryRunWriter final : public TextWriter {
+ public:
+  bool write(std::uintptr_t, const std::uint8_t*, std::size_t) override { return true; }
+  void sync() override {}
+};
+
+// Threads of this process (/proc/self/status), or 0 when it cannot be read.
+std::size_t thread_count() {
+  std::FILE* status = std::fopen("/proc/self/status", "re");
+  if (status == nullptr) return 0;
+  std::size_t threads = 0;
+  char line[256];
+  while (std::fgets(line, sizeof line, status) != nullptr) {
+    if (std::sscanf(line, "Threads: %zu", &threads) == 1) break;
+  }
+  std::fclose(status);
+  return threads;
 }
 
 }  // namespace
@@ -71,39 +60,46 @@ ProcessFeatures process_features() {
 }
 
 SiteTable process_site_table() {
-  TextRange range{reinterpret_cast<std::uintptr_t>(__start_altpv_sites)};
-  if (range.probe != 0) dl_iterate_phdr(find_text, &range);
-  return linked_site_table(range.begin, range.end);
+  return this_image_site_table();
 }
 
-void ReportPrinter::on_decision(const Decision& d) {
-  const std::string where = describe_address(d.address);
-  char line[512];
-  format_decision(d, where.empty() ? nullptr : where.c_str(), line, sizeof line);
-  std::fprintf(out_, "%s\n", line);
-}
-
-ApplyStats patch_process(const FeatureSet& features, const Backend* backend,
-                         DecisionObserver* observer) {
-  const SiteTable table = process_site_table();
+PatchResult patch_process(const FeatureSet& features, const Backend* backend,
+                          DecisionObserver* observer) {
+  PatchResult result;
+  const SiteTable table = this_image_site_table();
   std::vector<std::uint32_t> scratch(table.size());
-  ProcessTextWriter writer;
-  return apply(table, features, backend, writer, scratch, observer);
+  DryRunWriter dry_run;
+  const ApplyStats planned = apply(table, features, backend, dry_run, scratch);
+  // With one thread, this one, nobody can start another before the writes.
+  const std::size_t threads = planned.patched > 0 ? thread_count() : 0;
+  if (threads > 1) {
+    result.stats = planned;
+    result.stats.refused += planned.patched;
+    result.stats.patched = 0;
+    result.error = "not patching " + this_image().path + ": " + std::to_string(planned.patched) +
+                   " sites would change while " + std::to_string(threads) +
+                   " threads run, and a thread that runs a site as it changes may crash. Patch "
+                   "before starting threads (each image is patched as it loads), or switch "
+                   "sites while threads run with altpv::Key (altpv/key.h, "
+                   "docs/live-patching.md)";
+    std::fprintf(stderr, "altpv: %s\n", result.error.c_str());
+    return result;
+  }
+  result.stats = patch_image(features, backend, observer);
+  result.ok = !result.stats.table_rejected;
+  return result;
 }
 
-StartupResult patch_process_at_startup(const Backend* backend) {
-  StartupResult result;
-  const ProcessFeatures f = process_features();
+PatchResult patch_process_at_startup(const Backend* backend) {
+  const ProcessFeatures f = process_decision();
   if (!f.ok) {
+    PatchResult result;
+    result.stats.sites = this_image_site_table().size();
     result.error = f.error;
-    std::fprintf(stderr, "altpv: %s; nothing patched\n", f.error.c_str());
     return result;
   }
   ReportPrinter printer(stderr);
-  result.stats =
-      patch_process(f.features, backend, std::getenv(kDebugEnv) != nullptr ? &printer : nullptr);
-  result.ok = !result.stats.table_rejected;
-  return result;
+  return patch_process(f.features, backend, std::getenv(kDebugEnv) != nullptr ? &printer : nullptr);
 }
 
 }  // namespace altpv::hosted

@@ -22,7 +22,7 @@ ProcessTextWriter::ProcessTextWriter() : fd_(open("/proc/self/mem", O_RDWR | O_C
   if (fd_ < 0) last_error_ = std::string("/proc/self/mem: ") + std::strerror(errno);
   // Registration is what allows the SYNC_CORE barrier in sync(); a kernel
   // without it leaves sync() with the local serialisation only.
-  membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE);
+  sync_core_ = membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE) == 0;
 }
 
 ProcessTextWriter::~ProcessTextWriter() {
@@ -40,7 +40,7 @@ bool ProcessTextWriter::write(std::uintptr_t address, const std::uint8_t* bytes,
 void ProcessTextWriter::sync() {
   std::uint32_t a = 0, b, c = 0, d;
   asm volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d) : : "memory");
-  membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE);
+  if (sync_core_) membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE);
 }
 
 }  // namespace altpv::hosted

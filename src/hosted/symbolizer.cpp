@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "hosted/symbolizer.h"
 
+#include <cxxabi.h>
 #include <fcntl.h>
 #include <libelf.h>
 #include <link.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <map>
+#include <memory>
 #include <mutex>
 
 #include "hosted/symbol_table.h"
@@ -48,6 +51,17 @@ SymbolTable load_symbols(const std::string& path) {
   return table;
 }
 
+// "name+0x1c" with name demangled; as it was when name is not a C++ name.
+std::string demangle(const std::string& where) {
+  const std::size_t plus = where.rfind('+');
+  const std::string name = where.substr(0, plus);
+  int status = 0;
+  const std::unique_ptr<char, decltype(&std::free)> readable(
+      abi::__cxa_demangle(name.c_str(), nullptr, nullptr, &status), &std::free);
+  if (status != 0 || readable == nullptr) return where;
+  return readable.get() + where.substr(name.size());
+}
+
 }  // namespace
 
 std::string describe_address(std::uintptr_t address) {
@@ -62,7 +76,7 @@ std::string describe_address(std::uintptr_t address) {
   auto it = cache.find(m.path);
   if (it == cache.end()) it = cache.emplace(m.path, load_symbols(m.path)).first;
   // Symbols hold link-time addresses: relative to the module's load bias.
-  return it->second.describe(address - m.base);
+  return demangle(it->second.describe(address - m.base));
 }
 
 }  // namespace altpv::hosted

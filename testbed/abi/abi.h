@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 // The contract between altpv-vmm and a testbed guest: boot block, hypercall
-// numbers and registers, the paravirtual CPUID leaves. Freestanding-safe: the
-// guest and the VMM both include it, so neither can drift from the other.
+// numbers and registers, the synthetic MSRs, the paravirtual CPUID leaves.
+// Freestanding-safe: the guest and the VMM both include it, so neither can
+// drift from the other. Not installed: it is the testbed's, not the library's.
 #pragma once
 
 #include <cstdint>
 
+#include "altpv/msr.h"
 #include "altpv/version.h"
 
 namespace altpv::testbed {
@@ -87,6 +89,15 @@ struct GprFrame {
   std::uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
   std::uint64_t rip, rflags;
 };
+
+// ---- Synthetic MSRs ---------------------------------------------------------
+
+// Four of the MSRs the VMM emulates as plain 64-bit storage (docs/vmm.md), as
+// constant-index sites name them: `altpv::wrmsr_ns(testbed::kMsr0, v)`.
+inline constexpr Msr<0x40000100> kMsr0{};
+inline constexpr Msr<0x40000101> kMsr1{};
+inline constexpr Msr<0x40000102> kMsr2{};
+inline constexpr Msr<0x40000103> kMsr3{};
 
 // ---- Paravirtual interface -----------------------------------------------
 

@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "exception_handler.h"
 
-#include "altpv/extable.h"
+#include "altpv/linked_site_table.h"
 #include "console.h"
 #include "hypercall.h"
 #include "invalid_opcode.h"
 #include "panic.h"
-
-// Bounds from guest.ld.
-extern "C" const altpv::ExtableEntry __start_altpv_extable[], __stop_altpv_extable[];
 
 namespace guest {
 namespace {
@@ -66,8 +63,7 @@ void report(const ExceptionFrame& f) {
 // listed range resumes at that range's fixup with every register as it was.
 // The rip is the one the CPU pushed: for a trap (#BP), the next instruction.
 bool apply_fixup(ExceptionFrame& f) {
-  const std::uintptr_t fixup =
-      altpv::find_fixup(__start_altpv_extable, __stop_altpv_extable, f.rip);
+  const std::uintptr_t fixup = altpv::linked_fixup(f.rip);
   if (fixup == 0) return false;
   last_fixup = {f.vector, f.error_code, f.rip, f.vector == kPageFault ? read_cr2() : 0,
                 last_fixup.count + 1};

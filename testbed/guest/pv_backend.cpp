@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "pv_backend.h"
 
+#include "abi/abi.h"
 #include "altpv/msr.h"
 #include "altpv/msr_backend.h"
 #include "hypercall.h"
@@ -26,7 +27,7 @@ constexpr PolicyEntry kPolicies[] = {
     // would only duplicate it.
     {altpv::msr::kIa32TscAux.index, MsrPolicy::PassThrough},
     // Testbed MSR 3 is a trace register: the PV hypervisor keeps no trace.
-    {altpv::msr::kTestbed3.index, MsrPolicy::DropWrites},
+    {altpv::testbed::kMsr3.index, MsrPolicy::DropWrites},
 };
 
 MsrAccess from_status(HypercallError status) {

@@ -40,10 +40,10 @@ struct HandWritten {
 constexpr HandWritten kStubs[] = {
     {true, altpv::msr::kIa32Pat.index, guest_pv_write_pat},
     {true, altpv::msr::kIa32KernelGsBase.index, guest_pv_write_kernel_gs_base},
-    {true, altpv::msr::kTestbed1.index, guest_pv_write_testbed1},
-    {true, altpv::msr::kTestbed2.index, guest_pv_write_testbed2},
+    {true, altpv::testbed::kMsr1.index, guest_pv_write_testbed1},
+    {true, altpv::testbed::kMsr2.index, guest_pv_write_testbed2},
     {false, altpv::msr::kIa32KernelGsBase.index, guest_pv_read_kernel_gs_base},
-    {false, altpv::msr::kTestbed2.index, guest_pv_read_testbed2},
+    {false, altpv::testbed::kMsr2.index, guest_pv_read_testbed2},
 };
 
 }  // namespace

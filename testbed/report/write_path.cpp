@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <array>
 
-#include "altpv/msr.h"
+#include "abi/abi.h"
 
 namespace altpv::demo {
 namespace {
@@ -53,7 +53,7 @@ std::string_view path_name(WritePath path) {
 }
 
 bool pv_drops(std::uint32_t msr) {
-  return msr == msr::kTestbed3.index;
+  return msr == testbed::kMsr3.index;
 }
 
 bool known_write_op(std::string_view op) {

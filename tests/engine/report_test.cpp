@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The decision report and the bounded TextBuffer under it.
+// The decision report (its header, decision and summary lines, and the
+// observer calls apply() makes for them) and the bounded TextBuffer under it.
 #include "altpv/engine/report.h"
 
 #include <gtest/gtest.h>
@@ -11,6 +12,11 @@
 #include <string>
 
 #include "altpv/engine/text_buffer.h"
+#include "fake_backend.h"
+#include "recording_observer.h"
+#include "recording_text_writer.h"
+#include "sample_sites.h"
+#include "site_table_builder.h"
 
 namespace altpv::testing {
 namespace {
@@ -87,7 +93,7 @@ TEST(Report, RefusedSiteShowsTheReasonAndNoNewBytes) {
 
 TEST(Report, EveryRefusalHasItsOwnName) {
   std::set<std::string> names;
-  for (int r = static_cast<int>(Refusal::None); r <= static_cast<int>(Refusal::WriteFailed); ++r) {
+  for (int r = static_cast<int>(Refusal::None); r <= static_cast<int>(Refusal::NoSuchChoice); ++r) {
     EXPECT_TRUE(names.insert(refusal_name(static_cast<Refusal>(r))).second) << r;
   }
   EXPECT_EQ(names.count("?"), 0u);
@@ -106,6 +112,81 @@ TEST(Report, ConditionNames) {
     EXPECT_EQ(format_condition(c.cond, buf.data(), buf.size()), std::strlen(c.name));
     EXPECT_STREQ(buf.data(), c.name);
   }
+}
+
+TEST(Report, HeaderNamesTheFeaturesAndTheBackend) {
+  const FakeBackend backend(0x1000);
+  std::array<char, 128> buf;
+  const FeatureSet f = features({Feature::Pv, Feature::Rdpid});
+  const std::size_t n = format_report_header(f, &backend, buf.data(), buf.size());
+  EXPECT_EQ(n, std::strlen(buf.data()));
+  EXPECT_STREQ(buf.data(), "altpv: features rdpid,pv; backend fake");
+  format_report_header({}, nullptr, buf.data(), buf.size());
+  EXPECT_STREQ(buf.data(), "altpv: features none; backend none");
+}
+
+TEST(Report, SummaryCountsWhatTheSitesRun) {
+  ApplyStats stats;
+  stats.sites = 12;
+  stats.patched = 4;  // 3 to an alternative, 1 restored to its original
+  stats.unchanged = 7;
+  stats.refused = 1;
+  stats.original = 8;
+  std::array<char, 128> buf;
+  const std::size_t n = format_summary(stats, buf.data(), buf.size());
+  EXPECT_EQ(n, std::strlen(buf.data()));
+  EXPECT_STREQ(buf.data(), "altpv: 12 sites: 3 patched, 8 kept original, 1 refused (4 rewritten)");
+  stats = {};
+  stats.sites = 300;
+  stats.table_rejected = true;
+  format_summary(stats, buf.data(), buf.size());
+  EXPECT_STREQ(buf.data(),
+               "altpv: 300 sites: table rejected (more sites than scratch entries), nothing "
+               "patched");
+}
+
+// Three passes over three sites that have no unconditional alternative: the
+// summary follows what each pass did, from the observer calls apply() makes.
+TEST(Report, ApplyOpensAndClosesEveryPass) {
+  const SiteTableBuilder::Site site{
+      {0x90, 0x90, 0x90},
+      {SiteTableBuilder::bytes(ALTPV_FEATURE_SERIALIZE, {0x0f, 0x01, 0xe8})},
+      ALTPV_OP_NONE,
+      {}};
+  SiteTableBuilder b;
+  for (int i = 0; i < 3; ++i) b.add(site);
+  std::vector<std::uint32_t> scratch(b.table().size());
+  const FakeBackend backend(0x1000);
+  const struct {
+    FeatureSet features;
+    const char* summary;
+  } passes[] = {
+      {{}, "altpv: 3 sites: 0 patched, 3 kept original, 0 refused (0 rewritten)"},
+      {features({Feature::Serialize}),
+       "altpv: 3 sites: 3 patched, 0 kept original, 0 refused (3 rewritten)"},
+      {{}, "altpv: 3 sites: 0 patched, 3 kept original, 0 refused (3 rewritten)"},
+  };
+  for (const auto& pass : passes) {
+    SCOPED_TRACE(pass.summary);
+    RecordingTextWriter writer;
+    RecordingObserver observer;
+    const ApplyStats stats = apply(b.table(), pass.features, &backend, writer, scratch, &observer);
+    EXPECT_EQ(observer.events, "sdddf");
+    EXPECT_EQ(observer.features, pass.features);
+    EXPECT_EQ(observer.backend, &backend);
+    EXPECT_EQ(observer.stats.sites, stats.sites);
+    EXPECT_EQ(observer.stats.original, stats.original);
+    std::array<char, 128> buf;
+    format_summary(observer.stats, buf.data(), buf.size());
+    EXPECT_STREQ(buf.data(), pass.summary);
+  }
+  RecordingTextWriter writer;
+  RecordingObserver observer;
+  const ApplyStats stats =
+      apply(b.table(), {}, nullptr, writer, std::span(scratch).first(2), &observer);
+  EXPECT_TRUE(stats.table_rejected);
+  EXPECT_EQ(observer.events, "sf");
+  EXPECT_TRUE(observer.stats.table_rejected);
 }
 
 // Every buffer size, from none to more than enough: a NUL-terminated prefix

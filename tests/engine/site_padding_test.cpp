@@ -9,6 +9,9 @@
 #include "padded_sites.h"
 #include "x86_decoder.h"
 
+// These tests read the sites as the assembler laid them out.
+ALTPV_NO_PATCH_AT_LOAD;
+
 namespace altpv::testing {
 namespace {
 

@@ -9,9 +9,9 @@
 #include <string>
 
 #include "altpv/hosted/process.h"
-#include "hosted/symbolizer.h"
 #include "altpv/op_ids.h"
 #include "altpv/site.h"
+#include "hosted/symbolizer.h"
 
 // clang-format off
 #define GC_SITE(name, original, patched)                                    \
@@ -59,7 +59,7 @@ TEST(GcSections, SitesSurviveIncludingAnUnreferencedFunction) {
 TEST(GcSections, PatchingWorks) {
   EXPECT_EQ(gc_site_a(), 1u);
   EXPECT_EQ(gc_site_b(), 3u);
-  const ApplyStats pv = hosted::patch_process(FeatureSet{}.set(Feature::Pv));
+  const ApplyStats pv = hosted::patch_process(FeatureSet{}.set(Feature::Pv)).stats;
   EXPECT_GE(pv.patched, 3u);
   EXPECT_EQ(pv.refused, 0u);
   EXPECT_EQ(gc_site_a(), 2u);

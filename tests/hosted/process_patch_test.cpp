@@ -51,7 +51,7 @@ std::optional<int> expected_cpu_op_choice(const SiteRecord& site, const FeatureS
 void patch_and_check_bytes(const FeatureSet& f, const Backend* backend) {
   const SiteTable table = hosted::process_site_table();
   RecordingObserver observer;
-  const ApplyStats stats = hosted::patch_process(f, backend, &observer);
+  const ApplyStats stats = hosted::patch_process(f, backend, &observer).stats;
   ASSERT_FALSE(stats.table_rejected);
   EXPECT_EQ(stats.refused, 0u);
   ASSERT_EQ(observer.decisions.size(), table.size());

@@ -1,47 +1,44 @@
 // SPDX-License-Identifier: MIT
-// patch_process_at_startup in a child process, with $ALTPV_FEATURES set:
-// a bad value is reported by name and nothing is patched.
+// Start-up in fresh processes (process_helper): what $ALTPV_FEATURES does at
+// load, that patching again is harmless, and the new user's race (threads
+// running sites while main patches) over a fixed number of runs.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <string>
 #include <vector>
 
+#include "altpv/features.h"
 #include "altpv/hosted/process.h"
-#include "test_sites.h"
+#include "run_program.h"
 
 namespace altpv::testing {
 namespace {
 
-std::vector<std::uint8_t> all_site_bytes() {
-  const SiteTable table = hosted::process_site_table();
-  std::vector<std::uint8_t> out;
-  for (const SiteRecord* r = table.sites_begin; r != table.sites_end; ++r) {
-    const auto* text = reinterpret_cast<const std::uint8_t*>(r->site_address());
-    out.insert(out.end(), text, text + r->len);
-  }
-  return out;
+std::size_t occurrences(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
 }
 
-// Runs start-up patching with $ALTPV_FEATURES=`overrides`; exits 0 only if it
-// failed naming `name` and left every site as it was.
-[[noreturn]] void start_up_with(const char* overrides, const std::string& name) {
-  setenv(hosted::kFeaturesEnv, overrides, 1);
-  const std::vector<std::uint8_t> before = all_site_bytes();
-  TestBackend backend;
-  const hosted::StartupResult r = hosted::patch_process_at_startup(&backend);
-  const bool refused = !r.ok && r.error.find(name) != std::string::npos;
-  const bool untouched = r.stats.patched == 0 && all_site_bytes() == before;
-  std::_Exit(refused && untouched ? 0 : 1);
+// Refused at load, named once, and every site left as it was.
+void expect_refused_at_load(const std::string& features, const std::string& named) {
+  const ProgramRun run = run_helper({"startup"}, features);
+  SCOPED_TRACE(run.output);
+  ASSERT_EQ(run.exit_code, 0);
+  EXPECT_EQ(occurrences(run.output, "nothing patched"), 1u);
+  EXPECT_NE(run.output.find(named), std::string::npos);
+  EXPECT_EQ(field(run.output, "startup", "ok"), 0);
+  EXPECT_EQ(field(run.output, "startup", "patched"), 0);
+  // Every site of the helper, not just some.
+  EXPECT_GT(field(run.output, "state", "originals"), 0);
+  EXPECT_EQ(field(run.output, "state", "originals"), field(run.output, "startup", "sites"));
 }
 
-TEST(StartupDeathTest, BogusFeatureIsNamedAndNothingPatched) {
-  ASSERT_FALSE(all_site_bytes().empty());
-  EXPECT_EXIT(start_up_with("bogus", "'bogus'"), ::testing::ExitedWithCode(0),
-              "'bogus'.*nothing patched");
+TEST(Startup, BogusFeatureIsNamedOnceAndNothingPatched) {
+  expect_refused_at_load("bogus", "ALTPV_FEATURES: unknown feature 'bogus'");
 }
 
-TEST(StartupDeathTest, ForcingAFeatureTheCpuLacksIsNamedAndNothingPatched) {
+TEST(Startup, ForcingAFeatureTheCpuLacksIsNamedOnceAndNothingPatched) {
   const FeatureSet cpu = detect_cpu_features();
   std::string lacking;
   for (unsigned bit = 0; bit < ALTPV_FEATURE_COUNT && lacking.empty(); ++bit) {
@@ -50,9 +47,48 @@ TEST(StartupDeathTest, ForcingAFeatureTheCpuLacksIsNamedAndNothingPatched) {
     }
   }
   if (lacking.empty()) GTEST_SKIP() << "this CPU has every feature altpv knows";
-  const std::string overrides = "+" + lacking;
-  EXPECT_EXIT(start_up_with(overrides.c_str(), overrides), ::testing::ExitedWithCode(0),
-              "\\+" + lacking + ".*nothing patched");
+  expect_refused_at_load("+" + lacking, "cannot force +" + lacking);
+}
+
+// Patched as it loaded; calling the start-up function again writes nothing.
+TEST(Startup, CallingAgainIsHarmless) {
+  const ProgramRun run = run_helper({"startup"}, "");
+  SCOPED_TRACE(run.output);
+  ASSERT_EQ(run.exit_code, 0);
+  const long sites = field(run.output, "startup", "sites");
+  EXPECT_GT(sites, 0);
+  EXPECT_EQ(field(run.output, "startup", "ok"), 1);
+  EXPECT_EQ(field(run.output, "startup", "patched"), 0);
+  EXPECT_EQ(field(run.output, "startup", "unchanged"), sites);
+  EXPECT_LT(field(run.output, "state", "originals"), sites) << "nothing was patched at load";
+}
+
+// The new user's race, 1,000 fresh processes: 4 threads run sites while main
+// calls patch_process_at_startup() and then patches for other features.
+// Half the runs force +pv with a backend, so the start-up call itself would
+// turn sites into calls. Nothing may crash; whatever would change a site
+// while the threads run is refused, with a message naming the live API.
+TEST(Startup, PatchingWhileThreadsRunIsRefusedNeverACrash) {
+  constexpr int kRuns = 1000;
+  int refused_startups = 0;
+  for (int i = 0; i < kRuns; ++i) {
+    const bool pv = i % 2 == 1;
+    const ProgramRun run = pv ? run_helper({"race", "backend"}, "+pv") : run_helper({"race"}, "");
+    SCOPED_TRACE("run " + std::to_string(i) + ":\n" + run.output);
+    ASSERT_EQ(run.signal, 0);
+    ASSERT_EQ(run.exit_code, 0);
+    ASSERT_EQ(field(run.output, "threads", "wrong"), 0);
+    ASSERT_GT(field(run.output, "threads", "calls"), 0);
+    // Patched at load, so start-up has nothing to write, except the calls
+    // the backend adds under +pv.
+    ASSERT_EQ(field(run.output, "startup", "ok"), pv ? 0 : 1);
+    refused_startups += field(run.output, "startup", "ok") == 0;
+    ASSERT_EQ(field(run.output, "other", "ok"), 0);
+    ASSERT_EQ(field(run.output, "other", "patched"), 0);
+    ASSERT_GT(field(run.output, "other", "refused"), 0);
+    ASSERT_EQ(occurrences(run.output, "altpv::Key"), pv ? 2u : 1u);
+  }
+  EXPECT_EQ(refused_startups, kRuns / 2);
 }
 
 }  // namespace

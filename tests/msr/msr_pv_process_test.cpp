@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "abi/abi.h"
 #include "altpv/hosted/process.h"
 #include "altpv/msr.h"
 #include "altpv/msr_backend.h"
@@ -20,6 +21,7 @@ namespace {
 using altpv::FeatureSet;
 using altpv::kMsrFault;
 namespace msr = altpv::msr;
+namespace testbed = altpv::testbed;
 
 constexpr std::uint32_t kUnknownMsr = 0x40000fff;
 
@@ -77,7 +79,8 @@ class MsrPvProcess : public ::testing::Test {
 
   std::vector<altpv::Decision> patch(FeatureSet features) {
     Collect collect;
-    const altpv::ApplyStats stats = altpv::hosted::patch_process(features, &backend_, &collect);
+    const altpv::ApplyStats stats =
+        altpv::hosted::patch_process(features, &backend_, &collect).stats;
     EXPECT_EQ(stats.refused, 0u);
     return collect.decisions;
   }
@@ -108,10 +111,10 @@ TEST_F(MsrPvProcess, WritesAndReadsRoundTripThroughTheStubs) {
     altpv::wrmsr(0x40000100, v);
     EXPECT_EQ(altpv::rdmsr(0x40000100), v);
     altpv::wrmsr_ns(0x40000101, v);
-    EXPECT_EQ(altpv::rdmsr(msr::kTestbed1), v);
-    altpv::wrmsr(msr::kTestbed3, v);
+    EXPECT_EQ(altpv::rdmsr(testbed::kMsr1), v);
+    altpv::wrmsr(testbed::kMsr3, v);
     EXPECT_EQ(bank_.value(0x40000103), v);
-    altpv::wrmsr_ns(msr::kTestbed0, ~v);
+    altpv::wrmsr_ns(testbed::kMsr0, ~v);
     EXPECT_EQ(altpv::rdmsr(0x40000100), ~v);
     altpv::wrmsr(0x40000101, static_cast<std::uint32_t>(v), static_cast<std::uint32_t>(v >> 32));
     EXPECT_EQ(bank_.value(0x40000101), v);
@@ -120,8 +123,8 @@ TEST_F(MsrPvProcess, WritesAndReadsRoundTripThroughTheStubs) {
 
 TEST_F(MsrPvProcess, WritesKeepTheirKind) {
   patch(pv());
-  altpv::wrmsr(msr::kTestbed0, 1);
-  altpv::wrmsr_ns(msr::kTestbed0, 2);
+  altpv::wrmsr(testbed::kMsr0, 1);
+  altpv::wrmsr_ns(testbed::kMsr0, 2);
   altpv::wrmsr(0x40000100, 3);
   altpv::wrmsr_ns(0x40000100, 4);
   ASSERT_EQ(bank_.log().size(), 4u);
@@ -141,11 +144,11 @@ TEST_F(MsrPvProcess, SafeVariantsReportRefusalsLikeTheNativeFixup) {
   EXPECT_TRUE(bank_.log().empty());
 
   EXPECT_EQ(altpv::wrmsr_safe(0x40000100, 7), 0);
-  EXPECT_EQ(altpv::wrmsr_ns_safe(msr::kTestbed1, 8), 0);
-  EXPECT_EQ(altpv::wrmsr_safe(msr::kTestbed3, 9), 0);
+  EXPECT_EQ(altpv::wrmsr_ns_safe(testbed::kMsr1, 8), 0);
+  EXPECT_EQ(altpv::wrmsr_safe(testbed::kMsr3, 9), 0);
   EXPECT_EQ(altpv::rdmsr_safe(0x40000100, &v), 0);
   EXPECT_EQ(v, 7u);
-  EXPECT_EQ(altpv::rdmsr_safe(msr::kTestbed1, &v), 0);
+  EXPECT_EQ(altpv::rdmsr_safe(testbed::kMsr1, &v), 0);
   EXPECT_EQ(v, 8u);
   EXPECT_EQ(bank_.value(0x40000103), 9u);
 }
@@ -156,13 +159,13 @@ TEST_F(MsrPvProcess, SpecialisedStubsAreCalledDirectly) {
   g_testbed2_reads = 0;
   altpv::wrmsr_ns(msr::kIa32Pat, 0x0007040600070406);
   bank_.write(0x40000102, 0x55, true);
-  EXPECT_EQ(altpv::rdmsr(msr::kTestbed2), 0x55u);
+  EXPECT_EQ(altpv::rdmsr(testbed::kMsr2), 0x55u);
   EXPECT_EQ(g_pat_writes, 1);
   EXPECT_EQ(g_testbed2_reads, 1);
   EXPECT_EQ(bank_.value(0x277), 0x0007040600070406u);
   // Other indices of the same ops still use the generic stubs.
-  altpv::wrmsr_ns(msr::kTestbed0, 1);
-  EXPECT_EQ(altpv::rdmsr(msr::kTestbed0), 1u);
+  altpv::wrmsr_ns(testbed::kMsr0, 1);
+  EXPECT_EQ(altpv::rdmsr(testbed::kMsr0), 1u);
   EXPECT_EQ(g_pat_writes, 1);
   EXPECT_EQ(g_testbed2_reads, 1);
 }

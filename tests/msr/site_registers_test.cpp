@@ -67,7 +67,7 @@ class SiteRegisters : public ::testing::TestWithParam<SiteCase> {
   static void SetUpTestSuite() {
     altpv::set_msr_handler(&bank_);
     const auto pv = altpv::detect_cpu_features().set(altpv::Feature::Pv);
-    ASSERT_EQ(altpv::hosted::patch_process(pv, &backend_).refused, 0u);
+    ASSERT_EQ(altpv::hosted::patch_process(pv, &backend_).stats.refused, 0u);
   }
   static void TearDownTestSuite() {
     altpv::hosted::patch_process(altpv::detect_cpu_features(), &backend_);
@@ -116,7 +116,7 @@ class CorruptingBackend final : public altpv::Backend {
 TEST(SiteRegisterCheck, CatchesAStubThatCorruptsARegister) {
   CorruptingBackend broken;
   const auto pv = altpv::detect_cpu_features().set(altpv::Feature::Pv);
-  ASSERT_EQ(altpv::hosted::patch_process(pv, &broken).refused, 0u);
+  ASSERT_EQ(altpv::hosted::patch_process(pv, &broken).stats.refused, 0u);
   altpv::testing::XorShift64 rng{7};
   NativeRegs before = altpv::testing::random_regs(rng);
   NativeRegs after = before;
@@ -173,7 +173,7 @@ class PatchedWith {
  public:
   explicit PatchedWith(const altpv::Backend& backend) : backend_(backend) {
     const auto pv = altpv::detect_cpu_features().set(altpv::Feature::Pv);
-    stats_ = altpv::hosted::patch_process(pv, &backend_);
+    stats_ = altpv::hosted::patch_process(pv, &backend_).stats;
   }
   ~PatchedWith() { altpv::hosted::patch_process(altpv::detect_cpu_features(), &backend_); }
   const altpv::ApplyStats& stats() const { return stats_; }

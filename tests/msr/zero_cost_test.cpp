@@ -1,112 +1,241 @@
 // SPDX-License-Identifier: MIT
-// The native path costs nothing: each reference function using the altpv
-// API compiles to no more instructions, and touches no more registers, than
-// the hand-written inline asm of the same instruction (NOP padding aside).
-// Read from objdump's disassembly of the compiled reference object.
+// The native path costs nothing: each altpv MSR call compiles to exactly the
+// instructions, mnemonics and operands, of the same instruction written by
+// hand as inline asm (reference_functions.cpp), plus only the padding NOPs
+// that site.h documents at the end of the site: Intel-recommended forms of
+// at most 9 bytes. The native MSR instruction must be there, inline; no call
+// or jump may be. Decoded with altpv-inspect's disassembler (Zydis, plus its
+// table of the MSR encodings Zydis 4.0 lacks) from a shared object built at
+// a fixed -O2, so the result does not depend on the build type.
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <map>
-#include <regex>
+#include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "altpv/engine/nop_fill.h"
+#include "disassembler.h"
+#include "inspect_error.h"
+#include "inspected_file.h"
+
 namespace {
 
-using Listing = std::vector<std::string>;  // "mnemonic operands", NOPs removed
+using altpv::inspect::InspectedFile;
+using altpv::inspect::Instruction;
 
-std::string run(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return out;
-  char buf[4096];
-  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
-  pclose(p);
+// Longest NOP the site macros pad with (`.nops N, 9`).
+constexpr std::size_t kMaxPaddingNop = 9;
+
+struct Function {
+  std::string name;
+  std::uint64_t address = 0;
+  std::uint64_t size = 0;
+  std::vector<Instruction> code;  // all of it; offsets from `address`
+};
+
+struct Site {
+  std::uint64_t begin = 0;  // offsets from the function's address
+  std::uint64_t end = 0;
+};
+
+const InspectedFile& reference_library() {
+  static const InspectedFile f(ALTPV_REFERENCE_LIBRARY);
+  return f;
+}
+
+// The function `name`, decoded whole; nullopt (with a test failure) if it is
+// missing or does not decode.
+std::optional<Function> load(const std::string& name) {
+  const InspectedFile& f = reference_library();
+  const auto& symbols = f.symbols.symbols();
+  const auto sym =
+      std::find_if(symbols.begin(), symbols.end(), [&](const auto& s) { return s.name == name; });
+  if (sym == symbols.end()) {
+    ADD_FAILURE() << name << " not found in " << ALTPV_REFERENCE_LIBRARY;
+    return std::nullopt;
+  }
+  const auto bytes = f.image.bytes_at(sym->address, sym->size);
+  if (!bytes) {
+    ADD_FAILURE() << name << ": its bytes are not in an allocated section";
+    return std::nullopt;
+  }
+  auto d = altpv::inspect::disassemble(*bytes, sym->address);
+  if (!d.complete()) {
+    ADD_FAILURE() << name << ": " << d.error;
+    return std::nullopt;
+  }
+  return Function{name, sym->address, sym->size, std::move(d.instructions)};
+}
+
+// The sites whose first byte lies in `fn`.
+std::vector<Site> sites_in(const Function& fn) {
+  const InspectedFile& f = reference_library();
+  std::vector<Site> out;
+  for (std::size_t i = 0; i < f.image.table().size(); ++i) {
+    const std::uint64_t at = f.site_address(i);
+    if (at >= fn.address && at - fn.address < fn.size) {
+      const std::uint64_t begin = at - fn.address;
+      out.push_back({begin, begin + f.image.table().sites_begin[i].len});
+    }
+  }
   return out;
 }
 
-bool is_padding(const std::string& insn) {
-  return insn.find("nop") != std::string::npos || insn.rfind("xchg   %ax,%ax", 0) == 0 ||
-         insn == "int3";
+// The mnemonic, after any prefixes ("cs wrmsr" -> "wrmsr").
+std::string mnemonic(const std::string& text) {
+  static const std::set<std::string> kPrefixes = {"cs",    "ds",     "es",     "fs",  "gs",
+                                                  "ss",    "data16", "lock",   "rep", "repe",
+                                                  "repne", "bnd",    "notrack"};
+  std::istringstream in(text);
+  std::string word;
+  while (in >> word && kPrefixes.count(word)) {
+  }
+  return word;
 }
 
-// Every function in the object, up to and including its last ret.
-std::map<std::string, Listing> disassemble(const std::string& object) {
-  std::map<std::string, Listing> fns;
-  std::istringstream in(run("objdump -d --no-show-raw-insn " + object));
-  const std::regex header(R"(^[0-9a-f]+ <([A-Za-z0-9_]+)>:$)");
-  const std::regex insn(R"(^\s+[0-9a-f]+:\s+(.*\S)\s*$)");
-  Listing* cur = nullptr;
-  for (std::string line; std::getline(in, line);) {
-    std::smatch m;
-    if (std::regex_match(line, m, header)) {
-      cur = &fns[m[1]];
-    } else if (cur != nullptr && std::regex_match(line, m, insn) && !is_padding(m[1])) {
-      cur->push_back(m[1]);
-    }
-  }
-  for (auto& [name, listing] : fns) {
-    while (!listing.empty() && listing.back().rfind("ret", 0) != 0) listing.pop_back();
-  }
-  return fns;
+bool transfers_control(const Instruction& insn) {
+  const std::string m = mnemonic(insn.text);
+  return m.starts_with("call") || m.starts_with("j") || m.starts_with("loop") ||
+         m.starts_with("ret") || m.starts_with("int") || m.starts_with("ud") ||
+         m.starts_with("sys") || m.starts_with("iret");
 }
 
-// 64-bit family of every register named in the listing (%edx -> rdx).
-std::set<std::string> registers(const Listing& listing) {
-  static const std::map<std::string, std::string> kLegacy = {
-      {"eax", "rax"}, {"ax", "rax"},  {"al", "rax"},  {"ebx", "rbx"}, {"bx", "rbx"},
-      {"bl", "rbx"},  {"ecx", "rcx"}, {"cx", "rcx"},  {"cl", "rcx"},  {"edx", "rdx"},
-      {"dx", "rdx"},  {"dl", "rdx"},  {"esi", "rsi"}, {"si", "rsi"},  {"sil", "rsi"},
-      {"edi", "rdi"}, {"di", "rdi"},  {"dil", "rdi"}, {"ebp", "rbp"}, {"esp", "rsp"}};
-  std::set<std::string> out;
-  const std::regex reg(R"(%([a-z0-9]+))");
-  for (const std::string& insn : listing) {
-    for (std::sregex_iterator it(insn.begin(), insn.end(), reg), end; it != end; ++it) {
-      std::string r = (*it)[1];
-      if (auto l = kLegacy.find(r); l != kLegacy.end()) r = l->second;
-      if (r.size() > 2 && r[0] == 'r' && std::isdigit(r[1])) {
-        r.erase(r.find_first_not_of("r0123456789"));  // r8d, r10w -> r8, r10
-      }
-      out.insert(r);
-    }
-  }
-  return out;
+bool is_recommended_nop(const Instruction& insn) {
+  if (insn.bytes.empty() || insn.bytes.size() > kMaxPaddingNop) return false;
+  std::uint8_t nop[kMaxPaddingNop];
+  altpv::fill_nops(nop, insn.bytes.size());
+  return std::equal(insn.bytes.begin(), insn.bytes.end(), nop);
 }
 
-std::string show(const Listing& l) {
-  std::string s;
-  for (const auto& i : l) s += "    " + i + "\n";
+// "+0x0c"
+std::string offset_of(const Instruction& insn) {
+  char text[24];
+  std::snprintf(text, sizeof text, "+0x%02zx", insn.offset);
+  return text;
+}
+
+std::string where(const Function& fn, const Instruction& insn) {
+  return fn.name + offset_of(insn);
+}
+
+std::string show(const Function& fn) {
+  std::string s = fn.name + ":\n";
+  for (const Instruction& i : fn.code) s += "    " + offset_of(i) + "  " + i.text + "\n";
   return s;
 }
 
-class ZeroCost : public ::testing::TestWithParam<const char*> {
- protected:
-  static void SetUpTestSuite() { fns_ = disassemble(ALTPV_REFERENCE_OBJECT); }
-  static std::map<std::string, Listing> fns_;
+struct Op {
+  const char* name;    // ref_altpv_<name> and ref_hand_<name>
+  const char* native;  // the MSR instruction, as disassembled
 };
-std::map<std::string, Listing> ZeroCost::fns_;
 
-TEST_P(ZeroCost, AltpvIsNoLongerAndTouchesNoMoreRegisters) {
-  const std::string op = GetParam();
-  ASSERT_TRUE(fns_.count("ref_altpv_" + op) && fns_.count("ref_hand_" + op))
-      << "reference functions for " << op << " not found in " << ALTPV_REFERENCE_OBJECT;
-  const Listing& altpv = fns_["ref_altpv_" + op];
-  const Listing& hand = fns_["ref_hand_" + op];
-  const std::string both = "altpv:\n" + show(altpv) + "hand-written:\n" + show(hand);
-  ASSERT_FALSE(altpv.empty()) << both;
-  EXPECT_LE(altpv.size(), hand.size()) << both;
-  for (const std::string& r : registers(altpv)) {
-    EXPECT_TRUE(registers(hand).count(r))
-        << "altpv touches %" << r << " and hand-written asm does not\n"
-        << both;
+void PrintTo(const Op& op, std::ostream* os) {
+  *os << op.name;
+}
+
+class ZeroCost : public ::testing::TestWithParam<Op> {
+ protected:
+  void SetUp() override {
+    try {
+      reference_library();
+    } catch (const altpv::inspect::InspectError& e) {
+      FAIL() << e.what();
+    }
+    altpv_ = load(std::string("ref_altpv_") + GetParam().name);
+    hand_ = load(std::string("ref_hand_") + GetParam().name);
+    ASSERT_TRUE(altpv_ && hand_);
+    both_ = show(*altpv_) + show(*hand_);
   }
-  std::printf("%s", both.c_str());
+
+  // The instruction indices of `fn` that are padding at the end of one of
+  // its sites; a failure when the sites are not exactly one.
+  std::set<std::size_t> trailing_padding(const Function& fn) {
+    std::set<std::size_t> padding;
+    const std::vector<Site> sites = sites_in(fn);
+    EXPECT_EQ(sites.size(), 1u) << fn.name << " should hold exactly one altpv site\n" << both_;
+    for (const Site& site : sites) {
+      // The instruction that ends the site, then back while they are NOPs.
+      auto last = std::find_if(fn.code.begin(), fn.code.end(), [&](const Instruction& i) {
+        return i.offset + i.bytes.size() == site.end;
+      });
+      EXPECT_NE(last, fn.code.end())
+          << "no instruction ends where the site does (+" << site.end << ")\n"
+          << both_;
+      for (auto i = last; i != fn.code.end() && i->offset >= site.begin && i->nop;) {
+        padding.insert(static_cast<std::size_t>(i - fn.code.begin()));
+        if (i == fn.code.begin()) break;
+        --i;
+      }
+    }
+    return padding;
+  }
+
+  std::optional<Function> altpv_, hand_;
+  std::string both_;  // both listings, for failure messages
+};
+
+// A function that merely calls a PV routine, or that is empty, has no MSR
+// instruction; one that jumps or calls out is not inline.
+TEST_P(ZeroCost, NativeInstructionInlineWithoutCallOrJump) {
+  for (const Function* fn : {&*hand_, &*altpv_}) {
+    ASSERT_FALSE(fn->code.empty()) << both_;
+    EXPECT_EQ(fn->code.back().text, "ret") << fn->name << " should end in ret\n" << both_;
+    const auto native = std::count_if(fn->code.begin(), fn->code.end(), [](const Instruction& i) {
+      return i.text == GetParam().native;
+    });
+    EXPECT_EQ(native, 1) << fn->name << " should hold `" << GetParam().native << "` once\n"
+                         << both_;
+    for (std::size_t i = 0; i + 1 < fn->code.size(); ++i) {
+      EXPECT_FALSE(transfers_control(fn->code[i]))
+          << where(*fn, fn->code[i]) << ": `" << fn->code[i].text << "` leaves the inline path\n"
+          << both_;
+    }
+  }
+}
+
+// NOPs only where site.h puts them: at the end of the site, in the
+// recommended forms. The hand-written function has no site and no NOP.
+TEST_P(ZeroCost, OnlyRecommendedNopsAtTheSiteEnd) {
+  const std::set<std::size_t> padding = trailing_padding(*altpv_);
+  for (std::size_t i = 0; i < altpv_->code.size(); ++i) {
+    const Instruction& insn = altpv_->code[i];
+    if (padding.count(i)) {
+      EXPECT_TRUE(is_recommended_nop(insn))
+          << where(*altpv_, insn) << ": `" << insn.text << "` ("
+          << altpv::inspect::hex_bytes(insn.bytes) << ") is not a recommended NOP\n"
+          << both_;
+    } else {
+      EXPECT_FALSE(insn.nop) << where(*altpv_, insn) << ": `" << insn.text
+                             << "` is a NOP outside the padding at the end of the site\n"
+                             << both_;
+    }
+  }
+  for (const Instruction& insn : hand_->code) EXPECT_FALSE(insn.nop) << both_;
+  EXPECT_TRUE(sites_in(*hand_).empty()) << both_;
+}
+
+// The same instructions, in the same order, with the same operands: no
+// register moved, spilled or reloaded for altpv's sake.
+TEST_P(ZeroCost, SameInstructionsAsHandWrittenAsm) {
+  const std::set<std::size_t> padding = trailing_padding(*altpv_);
+  std::vector<std::string> altpv, hand;
+  for (std::size_t i = 0; i < altpv_->code.size(); ++i) {
+    if (!padding.count(i)) altpv.push_back(altpv_->code[i].text);
+  }
+  for (const Instruction& insn : hand_->code) hand.push_back(insn.text);
+  EXPECT_EQ(altpv, hand) << "altpv (padding aside) and hand-written asm differ\n" << both_;
+  std::printf("%s", both_.c_str());
 }
 
 INSTANTIATE_TEST_SUITE_P(MsrOps, ZeroCost,
-                         ::testing::Values("wrmsr_ns_const", "wrmsr_ns_var", "wrmsr_var",
-                                           "rdmsr_const", "rdmsr_var"));
+                         ::testing::Values(Op{"wrmsr_ns_const", "cs wrmsr"},
+                                           Op{"wrmsr_const", "wrmsr"},
+                                           Op{"wrmsr_ns_var", "cs wrmsr"}, Op{"wrmsr_var", "wrmsr"},
+                                           Op{"rdmsr_const", "rdmsr"}, Op{"rdmsr_var", "rdmsr"}),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace

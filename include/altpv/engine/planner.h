@@ -8,8 +8,8 @@
 #include <cstdint>
 
 #include "altpv/backend.h"
-#include "altpv/features.h"
 #include "altpv/engine/site_records.h"
+#include "altpv/features.h"
 
 namespace altpv {
 
@@ -34,6 +34,7 @@ enum class Refusal : std::uint8_t {
   UnknownBytes,       // the site holds neither its original nor an alternative
   CallOutOfRange,     // the stub is beyond a rel32 displacement
   WriteFailed,        // the writer could not store the bytes
+  NoSuchChoice,       // plan_choice: no such alternative, or a call without a stub
   InlineTooLong,      // the backend's inline bytes do not fit the site
 };
 
@@ -70,6 +71,17 @@ Refusal validate_site(const SiteTable& table, std::size_t index);
 // (nullptr: no call alternative matches).
 Decision plan_site(const SiteTable& table, std::size_t index, const FeatureSet& features,
                    const Backend* backend);
+
+// Decides site `index` for a given choice (an alternative index, or
+// kOriginal) instead of selecting by features: for sites that something other
+// than the feature set switches (a key). The same checks as plan_site.
+Decision plan_choice(const SiteTable& table, std::size_t index, int chosen, const Backend* backend);
+
+// Renders choice `chosen` of site `index` (site.len bytes, NOP-filled) as it
+// must lie at `at`, an out-of-line copy of the site. False when it cannot lie
+// there: an invalid record or choice, no stub, a call out of rel32 reach.
+bool render_choice_at(const SiteTable& table, std::size_t index, int chosen, const Backend* backend,
+                      std::uintptr_t at, std::uint8_t* out);
 
 // Bytes the synthesised call of `kind` occupies (0 for Bytes): 5, or 10 with
 // the red-zone step.

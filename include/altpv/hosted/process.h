@@ -1,19 +1,34 @@
 // SPDX-License-Identifier: MIT
 // Patching the sites of a running Linux process (hosted only).
 //
-// Limits, by design for now: patch before other threads run the sites (at
-// the start of main). Sites in the image that links this library are
-// patched; each shared library that declares sites links its own copy and
-// calls patch_process() itself. Live patching of running code is future work.
+// Every image that links altpv (the executable, each shared library built
+// against libaltpv.a, each library loaded later with dlopen) is patched as
+// it loads, with its own site table and the process's one feature decision
+// (process_decision). The functions below act on the image whose code calls
+// them: libaltpv is built with hidden visibility, so each image runs its own
+// copy of them, and no image can patch another's sites by accident.
+//
+// Patching while other threads run is refused unless it goes through the
+// live API (altpv/key.h): a thread running a site as it changes could crash.
+// docs/live-patching.md has the details.
 #pragma once
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "altpv/backend.h"
+#include "altpv/engine/site_records.h"
 #include "altpv/features.h"
 #include "altpv/patcher.h"
-#include "altpv/engine/site_records.h"
+
+// In one source file of an image, at namespace scope, this leaves the
+// image's feature sites as assembled when it loads; it patches them itself
+// later (patch_process, patch_process_at_startup). For programs that must
+// choose before anything is patched, and for tests that read sites as the
+// assembler laid them out.
+#define ALTPV_NO_PATCH_AT_LOAD \
+  extern "C" [[gnu::visibility("hidden")]] const bool altpv_no_patch_at_load = true
 
 namespace altpv::hosted {
 
@@ -36,32 +51,48 @@ ProcessFeatures process_features(const FeatureSet& cpu, const char* overrides);
 // CPUID plus $ALTPV_FEATURES.
 ProcessFeatures process_features();
 
-// The site table and executable range of the image this library is linked into.
+// The process's one decision: process_features() as the first image to ask
+// found it (at load, usually), shared by every image. An error is printed
+// once, by the image that decided.
+ProcessFeatures process_decision();
+
+// The site table and executable range of the calling image.
 SiteTable process_site_table();
 
-// Prints every decision, with symbol+offset, to `out`.
+// Prints the decision report of a pass to `out` when the pass ends: the
+// features and backend in use, the summary, then one line per site with its
+// symbol+offset (C++ names demangled).
 class ReportPrinter final : public DecisionObserver {
  public:
   explicit ReportPrinter(std::FILE* out) : out_(out) {}
+  void on_start(const FeatureSet& features, const Backend* backend) override;
   void on_decision(const Decision& d) override;
+  void on_finish(const ApplyStats& stats) override;
 
  private:
   std::FILE* out_;
+  std::string header_;
+  std::vector<std::string> sites_;
 };
 
-// Plans and applies this image's sites for `features` through a
-// ProcessTextWriter; the decisions go to `observer` when given.
-ApplyStats patch_process(const FeatureSet& features, const Backend* backend = nullptr,
-                         DecisionObserver* observer = nullptr);
-
-// The usual start-up call: features from process_features(), report on
-// stderr if $ALTPV_DEBUG is set. On a bad $ALTPV_FEATURES nothing is patched,
-// the error is printed, and the result has ok == false.
-struct StartupResult {
+// What a patch call did. When !ok, `error` says why (also on stderr) and
+// nothing was written.
+struct PatchResult {
   bool ok = false;
   ApplyStats stats;
   std::string error;
 };
-StartupResult patch_process_at_startup(const Backend* backend = nullptr);
+
+// Plans and applies the calling image's sites for `features`; the decisions
+// go to `observer` when given. Refused, with a message naming the live API,
+// when a site would change while other threads run.
+PatchResult patch_process(const FeatureSet& features, const Backend* backend = nullptr,
+                          DecisionObserver* observer = nullptr);
+
+// The usual start-up call, e.g. to add a backend: patch_process() with the
+// process decision, report on stderr if $ALTPV_DEBUG is set. Calling it again,
+// or from several images, is harmless: sites already patched count as
+// unchanged. On a bad $ALTPV_FEATURES nothing is patched.
+PatchResult patch_process_at_startup(const Backend* backend = nullptr);
 
 }  // namespace altpv::hosted

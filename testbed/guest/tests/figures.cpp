@@ -29,8 +29,8 @@ using altpv::testbed::Hypercall;
 constexpr std::uint32_t kMsr = 0x40000100;
 // The MSRs of the altpv_stub figures: the PV backend has hand-written stubs
 // for them (pv_msr_stubs.cpp).
-constexpr auto kStubWriteMsr = altpv::msr::kTestbed1;
-constexpr auto kStubReadMsr = altpv::msr::kTestbed2;
+constexpr auto kStubWriteMsr = altpv::testbed::kMsr1;
+constexpr auto kStubReadMsr = altpv::testbed::kMsr2;
 
 // Linux PARAVIRT_XXL's shape: C-ABI functions behind a table of pointers.
 // The native ones do the instruction; the PV ones make the hypercall.
@@ -76,16 +76,16 @@ struct Switch {
 // How each strategy writes the three MSRs.
 struct AltpvMsrs {
   static void gs_base(std::uint64_t v) { altpv::wrmsr_ns(altpv::msr::kIa32KernelGsBase, v); }
-  static void tls(std::uint64_t v) { altpv::wrmsr_ns(altpv::msr::kTestbed1, v); }
-  static void control(std::uint64_t v) { altpv::wrmsr_ns(altpv::msr::kTestbed2, v); }
+  static void tls(std::uint64_t v) { altpv::wrmsr_ns(altpv::testbed::kMsr1, v); }
+  static void control(std::uint64_t v) { altpv::wrmsr_ns(altpv::testbed::kMsr2, v); }
 };
 void pvops_write(std::uint32_t msr, std::uint64_t v) {
   pv_ops.write_msr(msr, static_cast<std::uint32_t>(v), static_cast<std::uint32_t>(v >> 32));
 }
 struct PvopsIndirectMsrs {
   static void gs_base(std::uint64_t v) { pvops_write(altpv::msr::kIa32KernelGsBase.index, v); }
-  static void tls(std::uint64_t v) { pvops_write(altpv::msr::kTestbed1.index, v); }
-  static void control(std::uint64_t v) { pvops_write(altpv::msr::kTestbed2.index, v); }
+  static void tls(std::uint64_t v) { pvops_write(altpv::testbed::kMsr1.index, v); }
+  static void control(std::uint64_t v) { pvops_write(altpv::testbed::kMsr2.index, v); }
 };
 template <void (*Write)(std::uint32_t, std::uint32_t, std::uint32_t)>
 struct PvopsDirectMsrs {
@@ -93,8 +93,8 @@ struct PvopsDirectMsrs {
     Write(msr, static_cast<std::uint32_t>(v), static_cast<std::uint32_t>(v >> 32));
   }
   static void gs_base(std::uint64_t v) { write(altpv::msr::kIa32KernelGsBase.index, v); }
-  static void tls(std::uint64_t v) { write(altpv::msr::kTestbed1.index, v); }
-  static void control(std::uint64_t v) { write(altpv::msr::kTestbed2.index, v); }
+  static void tls(std::uint64_t v) { write(altpv::testbed::kMsr1.index, v); }
+  static void control(std::uint64_t v) { write(altpv::testbed::kMsr2.index, v); }
 };
 
 template <class Msrs>
@@ -128,7 +128,7 @@ extern "C" {
   asm volatile("");
 }
 [[gnu::noinline]] void figure_altpv_wrmsr_ns_const(std::uint64_t v) {
-  altpv::wrmsr_ns(altpv::msr::kTestbed0, v);
+  altpv::wrmsr_ns(altpv::testbed::kMsr0, v);
 }
 [[gnu::noinline]] void figure_pvops_indirect_wrmsr_ns_const(std::uint64_t v) {
   pv_ops.write_msr(kMsr, static_cast<std::uint32_t>(v), static_cast<std::uint32_t>(v >> 32));
@@ -145,7 +145,7 @@ extern "C" {
   altpv::wrmsr_ns(kStubWriteMsr, v);
 }
 [[gnu::noinline]] void figure_altpv_rdmsr_const(std::uint64_t) {
-  asm volatile("" : : "r"(altpv::rdmsr(altpv::msr::kTestbed0)));
+  asm volatile("" : : "r"(altpv::rdmsr(altpv::testbed::kMsr0)));
 }
 [[gnu::noinline]] void figure_altpv_stub_rdmsr_const(std::uint64_t) {
   asm volatile("" : : "r"(altpv::rdmsr(kStubReadMsr)));

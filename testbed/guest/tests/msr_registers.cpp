@@ -5,6 +5,7 @@
 // outputs and clobbers may differ. The constant-index sites run once per
 // kind of MSR the PV backend treats differently: the generic stub, a
 // hand-written stub, a dropped write and a pass-through read.
+#include "abi/abi.h"
 #include "altpv/msr.h"
 #include "console.h"
 #include "expect.h"
@@ -26,9 +27,9 @@ constinit NativeRegs* frame = nullptr;
   [] { ALTPV_RUN_SITE_WITH_REGS(frame, site, [msr] "i"(index), [err] "i"(altpv::kMsrFault)); }
 #define RUN_SITE(site) RUN_SITE_AT(site, kMsr)
 
-constexpr std::uint32_t kHandWritten = altpv::msr::kTestbed1.index;  // writes
-constexpr std::uint32_t kHandWrittenRead = altpv::msr::kTestbed2.index;
-constexpr std::uint32_t kDropped = altpv::msr::kTestbed3.index;
+constexpr std::uint32_t kHandWritten = altpv::testbed::kMsr1.index;  // writes
+constexpr std::uint32_t kHandWrittenRead = altpv::testbed::kMsr2.index;
+constexpr std::uint32_t kDropped = altpv::testbed::kMsr3.index;
 constexpr std::uint32_t kPassThrough = altpv::msr::kIa32TscAux.index;
 
 struct SiteCase {

@@ -6,6 +6,7 @@
 // differ. A hand-written stub built broken on purpose (it forgets rsi) must
 // be caught. Under hvm the hypercalls fail and the stubs replay the native
 // instruction, so the replay path is covered too.
+#include "abi/abi.h"
 #include "altpv/backend.h"
 #include "altpv/msr.h"
 #include "console.h"
@@ -52,8 +53,8 @@ constexpr OpCase kOps[] = {
 // One MSR per way the backend serves a constant: generic stub, hand-written
 // write stub, hand-written read stub, and an MSR the VMM does not know (the
 // hypercall fails: plain ops would #GP, so only _safe ops run on it).
-constexpr std::uint32_t kMsrs[] = {altpv::msr::kTestbed0.index, altpv::msr::kTestbed1.index,
-                                   altpv::msr::kTestbed2.index, 0x40000fff};
+constexpr std::uint32_t kMsrs[] = {altpv::testbed::kMsr0.index, altpv::testbed::kMsr1.index,
+                                   altpv::testbed::kMsr2.index, 0x40000fff};
 
 bool is_safe(std::uint16_t op) {
   return op == ALTPV_OP_WRMSR_SAFE || op == ALTPV_OP_WRMSR_NS_SAFE || op == ALTPV_OP_RDMSR64_SAFE;

@@ -6,6 +6,7 @@
 // MSR log (order, index, value, and the path: trap, emulated-insn or
 // hypercall) with what this CPU model and personality imply. Reads must
 // return what was written.
+#include "abi/abi.h"
 #include "altpv/msr.h"
 #include "console.h"
 #include "expect.h"
@@ -15,6 +16,7 @@ namespace guest {
 namespace {
 
 namespace msr = altpv::msr;
+namespace testbed = altpv::testbed;
 
 constexpr std::uint64_t kPatterns[] = {
     0, 1, 0xffffffff, 0x100000000, 0x8000000000000001, 0xdeadbeefcafef00d, ~std::uint64_t{0}};
@@ -31,19 +33,19 @@ void msr_workload() {
     expect_write("wrmsr", 0x40000100, v);
     altpv::wrmsr(0x40000100, v);
     EXPECT_EQ(altpv::rdmsr(0x40000100), v);
-    EXPECT_EQ(altpv::rdmsr(msr::kTestbed0), v);
+    EXPECT_EQ(altpv::rdmsr(testbed::kMsr0), v);
 
     expect_write("wrmsr_ns", 0x40000101, ~v);
     altpv::wrmsr_ns(0x40000101, ~v);
-    EXPECT_EQ(altpv::rdmsr(msr::kTestbed1), ~v);
+    EXPECT_EQ(altpv::rdmsr(testbed::kMsr1), ~v);
 
-    expect_write("wrmsr_const", msr::kTestbed2.index, v ^ 0x5555);
-    altpv::wrmsr(msr::kTestbed2, v ^ 0x5555);
-    EXPECT_EQ(altpv::rdmsr(msr::kTestbed2), v ^ 0x5555);
+    expect_write("wrmsr_const", testbed::kMsr2.index, v ^ 0x5555);
+    altpv::wrmsr(testbed::kMsr2, v ^ 0x5555);
+    EXPECT_EQ(altpv::rdmsr(testbed::kMsr2), v ^ 0x5555);
     EXPECT_EQ(altpv::rdmsr(0x40000102), v ^ 0x5555);
 
-    expect_write("wrmsr_ns_const", msr::kTestbed0.index, v + 3);
-    altpv::wrmsr_ns(msr::kTestbed0, v + 3);
+    expect_write("wrmsr_ns_const", testbed::kMsr0.index, v + 3);
+    altpv::wrmsr_ns(testbed::kMsr0, v + 3);
     EXPECT_EQ(altpv::rdmsr(0x40000100), v + 3);
 
     expect_write("wrmsr_lohi", 0x40000103, v);
@@ -54,9 +56,9 @@ void msr_workload() {
     EXPECT_EQ(altpv::wrmsr_safe(0x40000101, v), 0);
     EXPECT_EQ(altpv::rdmsr_safe(0x40000101, &read), 0);
     EXPECT_EQ(read, v);
-    expect_write("wrmsr_ns_safe_const", msr::kTestbed1.index, ~v);
-    EXPECT_EQ(altpv::wrmsr_ns_safe(msr::kTestbed1, ~v), 0);
-    EXPECT_EQ(altpv::rdmsr_safe(msr::kTestbed1, &read), 0);
+    expect_write("wrmsr_ns_safe_const", testbed::kMsr1.index, ~v);
+    EXPECT_EQ(altpv::wrmsr_ns_safe(testbed::kMsr1, ~v), 0);
+    EXPECT_EQ(altpv::rdmsr_safe(testbed::kMsr1, &read), 0);
     EXPECT_EQ(read, ~v);
   }
   for (std::uint64_t pat : kPatValues) {
