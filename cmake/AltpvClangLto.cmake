@@ -11,13 +11,11 @@
 # directory, when every target exists: the altpv libraries built in the tree
 # and every target that links an altpv library, directly or through another
 # target's INTERFACE_LINK_LIBRARIES, must not ask for LTO
-# (INTERPROCEDURAL_OPTIMIZATION, or -flto in its flags or options).
+# (INTERPROCEDURAL_OPTIMIZATION, or -flto in its flags or options). The check
+# runs in the top-level directory's scope, where the variables of a directory
+# that included this module (a vendored altpv) are not: its constants live in
+# the functions.
 include_guard(GLOBAL)
-
-# Matches -flto, -flto=thin, -flto=full, -flto=auto (never -fno-lto).
-set(_altpv_lto_flag_regex "(^|[ ;])-flto(=[a-z0-9]+)?([ ;]|$)")
-# The altpv libraries, as consumers and the tree itself name them.
-set(_altpv_library_regex "(^|[^A-Za-z0-9_:])(altpv::(altpv|freestanding)|altpv|altpv_freestanding)([^A-Za-z0-9_]|$)")
 
 function(altpv_refuse_clang_lto)
   get_property(scheduled GLOBAL PROPERTY _ALTPV_LTO_CHECK_SCHEDULED)
@@ -42,10 +40,12 @@ endfunction()
 # Whether `libs` (a LINK_LIBRARIES value) reaches an altpv library, directly or
 # through targets that pass one on in their INTERFACE_LINK_LIBRARIES.
 function(_altpv_links_altpv libs out)
+  # The altpv libraries, as consumers and the tree itself name them.
+  set(altpv_library "(^|[^A-Za-z0-9_:])(altpv::(altpv|freestanding)|altpv|altpv_freestanding)([^A-Za-z0-9_]|$)")
   set(pending "${libs}")
   set(seen)
   while(pending)
-    if(pending MATCHES "${_altpv_library_regex}")
+    if(pending MATCHES "${altpv_library}")
       set(${out} TRUE PARENT_SCOPE)
       return()
     endif()
@@ -66,6 +66,8 @@ endfunction()
 
 # The reason `target` asks for LTO, or "" when it does not.
 function(_altpv_lto_request target out)
+  # -flto, -flto=thin, -flto=full, -flto=auto; never -fno-lto.
+  set(lto_flag "(^|[ ;])-flto(=[a-z0-9]+)?([ ;]|$)")
   set(${out} "" PARENT_SCOPE)
   set(configs ${CMAKE_CONFIGURATION_TYPES} ${CMAKE_BUILD_TYPE})
   set(properties INTERPROCEDURAL_OPTIMIZATION)
@@ -82,7 +84,7 @@ function(_altpv_lto_request target out)
   endforeach()
   foreach(property COMPILE_OPTIONS LINK_OPTIONS)
     get_target_property(options ${target} ${property})
-    if(options MATCHES "${_altpv_lto_flag_regex}")
+    if(options MATCHES "${lto_flag}")
       set(${out} "its ${property} hold -flto" PARENT_SCOPE)
       return()
     endif()
@@ -95,7 +97,7 @@ function(_altpv_lto_request target out)
   endforeach()
   foreach(variable IN LISTS variables)
     get_directory_property(flags DIRECTORY ${dir} DEFINITION ${variable})
-    if(flags MATCHES "${_altpv_lto_flag_regex}")
+    if(flags MATCHES "${lto_flag}")
       set(${out} "${variable} holds -flto" PARENT_SCOPE)
       return()
     endif()

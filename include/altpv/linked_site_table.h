@@ -45,7 +45,7 @@ namespace altpv {
 
 // Where a fault at `rip` resumes, from the linked image's exception table, or
 // 0 when no entry covers it. A kernel's #GP handler calls this.
-inline std::uintptr_t linked_fixup(std::uintptr_t rip) {
+[[gnu::visibility("hidden")]] inline std::uintptr_t linked_fixup(std::uintptr_t rip) {
   return find_fixup(__start_altpv_extable, __stop_altpv_extable, rip);
 }
 

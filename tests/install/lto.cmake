@@ -5,7 +5,7 @@
 #   - with Clang it cannot (cmake/AltpvClangLto.cmake): configuring such a
 #     client fails, with the reason, whether LTO comes from the property or
 #     from -flto in the flags, and whether altpv is installed or vendored;
-#     the same client without LTO configures.
+#     the same client without LTO configures, installed or vendored.
 # GXX and CLANGXX name the two compilers.
 include(${CMAKE_CURRENT_LIST_DIR}/client_steps.cmake)
 
@@ -54,3 +54,4 @@ clang_configure(clang-flto fails -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_CXX_FLAGS
 clang_configure(clang-vendored-ipo fails -DALTPV_SOURCE_DIR=${SOURCE}
                 -DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON)
 clang_configure(clang-no-lto works -DCMAKE_PREFIX_PATH=${prefix})
+clang_configure(clang-vendored-no-lto works -DALTPV_SOURCE_DIR=${SOURCE})

@@ -97,25 +97,27 @@ State distinct_state() {
   return s;
 }
 
+// Appends "<name><r> " for each register r of `a` and `b` (arrays of
+// same-sized registers) whose contents differ.
+template <typename Registers>
+void add_differing(std::string& out, const char* name, const Registers& a, const Registers& b) {
+  constexpr std::size_t kCount = sizeof a / sizeof a[0];
+  for (std::size_t r = 0; r < kCount; ++r) {
+    if (std::memcmp(&a[r], &b[r], sizeof a[r]) != 0) out += name + std::to_string(r) + " ";
+  }
+}
+
 // "ymm3 " or "zmm3 zmm17 k1 ": the registers whose contents differ.
 std::string differing(const AvxState& a, const AvxState& b) {
   std::string out;
-  for (unsigned r = 0; r < 16; ++r) {
-    if (std::memcmp(a.ymm[r], b.ymm[r], sizeof a.ymm[r]) != 0)
-      out += "ymm" + std::to_string(r) + " ";
-  }
+  add_differing(out, "ymm", a.ymm, b.ymm);
   return out;
 }
 
 std::string differing(const Avx512State& a, const Avx512State& b) {
   std::string out;
-  for (unsigned r = 0; r < 32; ++r) {
-    if (std::memcmp(a.zmm[r], b.zmm[r], sizeof a.zmm[r]) != 0)
-      out += "zmm" + std::to_string(r) + " ";
-  }
-  for (unsigned r = 0; r < 8; ++r) {
-    if (a.k[r] != b.k[r]) out += "k" + std::to_string(r) + " ";
-  }
+  add_differing(out, "zmm", a.zmm, b.zmm);
+  add_differing(out, "k", a.k, b.k);
   return out;
 }
 
