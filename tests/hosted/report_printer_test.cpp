@@ -38,7 +38,7 @@ std::string report_for(const FeatureSet& features, const Backend* backend, Apply
   std::FILE* out = open_memstream(&text, &size);
   EXPECT_NE(out, nullptr);
   hosted::ReportPrinter printer(out);
-  *stats = hosted::patch_process(features, backend, &printer);
+  *stats = hosted::patch_process(features, backend, &printer).stats;
   std::fclose(out);
   std::string report(text, size);
   std::free(text);
@@ -83,7 +83,7 @@ TEST(ReportPrinter, OpensWithFeaturesAndSummaryThenOneLinePerSite) {
   setenv(hosted::kDebugEnv, "1", 1);
   setenv(hosted::kFeaturesEnv, "+pv", 1);
   const TestBackend backend;
-  const hosted::StartupResult r = hosted::patch_process_at_startup(&backend);
+  const hosted::PatchResult r = hosted::patch_process_at_startup(&backend);
   std::_Exit(r.ok ? 0 : 1);
 }
 
