@@ -11,7 +11,8 @@
 #include <cstdint>
 
 // The stub bodies, as assembler macros, so a test can build a broken one
-// from the same text. Write stubs keep the site's ABI for constant-index
+// from the same text. A write stub gets the value back into rax from rsi,
+// which the hypercall preserves. Write stubs keep the site's ABI for constant-index
 // WRMSR/WRMSR_NS (value in rax; rcx, rdx and flags are the site's clobbers);
 // read stubs the ABI of constant-index RDMSR64 (value out in rax). `keep_rsi`
 // 0 builds a write stub that forgets rsi: the register checks must see it.
@@ -23,9 +24,9 @@
   ".macro guest_pv_msr_write_stub name, msr, keep_rsi=1\n"                               \
   " .pushsection .text\n .balign 16\n .globl \\name\n .type \\name, @function\n"         \
   "\\name:\n"                                                                            \
-  " .if \\keep_rsi\n push %rsi\n .endif\n push %rdi\n push %rax\n"                        \
+  " .if \\keep_rsi\n push %rsi\n .endif\n push %rdi\n"                                   \
   " mov %rax, %rsi\n mov $\\msr, %edi\n mov $8, %eax\n out %eax, $0xe0\n"                 \
-  " test %rax, %rax\n pop %rax\n pop %rdi\n .if \\keep_rsi\n pop %rsi\n .endif\n"         \
+  " test %rax, %rax\n mov %rsi, %rax\n pop %rdi\n .if \\keep_rsi\n pop %rsi\n .endif\n"   \
   " jnz 1f\n ret\n"                                                                      \
   "1: mov $\\msr, %ecx\n mov %rax, %rdx\n shr $32, %rdx\n wrmsr\n ret\n"                  \
   " .size \\name, . - \\name\n .popsection\n"                                            \
