@@ -50,20 +50,9 @@ extern const char altpv_bench_lean_gpr_cpu_number[], altpv_bench_lean_gpr_fs_bas
 // would skip saving over stale bytes (SDM Vol. 1, 13.6), so it is not a
 // correct save here. XSAVEC: the compacted format, only the components in
 // use; it writes the first 16 header bytes and XRSTOR wants the other 48
-// zero.
-#define BENCH_XSAVEOPT_SAVE                                                         \
-  "sub $" ALTPV_STUB_STR(ALTPV_STUB_XSAVE_AREA) "+16, %rsp\n and $-64, %rsp\n"      \
-  "xor %eax, %eax\n mov %rax, 512(%rsp)\n"                                          \
-  "mov %rax, 520(%rsp)\n mov %rax, 528(%rsp)\n mov %rax, 536(%rsp)\n"               \
-  "mov %rax, 544(%rsp)\n mov %rax, 552(%rsp)\n mov %rax, 560(%rsp)\n"               \
-  "mov %rax, 568(%rsp)\n"                                                           \
-  "mov $0xe7, %eax\n xor %edx, %edx\n xsaveopt64 (%rsp)\n"
-#define BENCH_XSAVEC_SAVE                                                           \
-  "sub $" ALTPV_STUB_STR(ALTPV_STUB_XSAVE_AREA) "+16, %rsp\n and $-64, %rsp\n"      \
-  "xor %eax, %eax\n mov %rax, 528(%rsp)\n mov %rax, 536(%rsp)\n"                    \
-  "mov %rax, 544(%rsp)\n mov %rax, 552(%rsp)\n mov %rax, 560(%rsp)\n"               \
-  "mov %rax, 568(%rsp)\n"                                                           \
-  "mov $0xe7, %eax\n xor %edx, %edx\n xsavec64 (%rsp)\n"
+// zero, which the shared sequence clears.
+#define BENCH_XSAVEOPT_SAVE ALTPV_STUB_XSAVE_USING("xsaveopt64")
+#define BENCH_XSAVEC_SAVE ALTPV_STUB_XSAVE_USING("xsavec64")
 // The registers themselves: zmm0-31, k0-7 and MXCSR, which is everything
 // vector the System V ABI lets a handler clobber, and the x87 state by
 // XSAVEC of that component alone (the ABI wants the x87 stack empty at

@@ -65,18 +65,21 @@ static_assert(sizeof(NativeRegs) == std::size_t{15} * 8);
 #define ALTPV_STUB_END(stub) ".size " #stub ", . - " #stub "\n .popsection\n"
 
 // Hosted flavour's vector state, saved below a frame whose base is rbp (rax
-// and rdx are free). XSAVE leaves the header bits of components outside its
-// mask as they were, and XRSTOR faults on stray bits there, so the whole
-// 64-byte header (offset 512) is cleared first: the stack holds garbage.
-// Mask 0xe7: x87, SSE, AVX, opmask, ZMM_Hi256, Hi16_ZMM. 16 bytes between
-// the frame and the area stay free for the lean stubs' rax and rdx.
-#define ALTPV_STUB_VECTOR_SAVE                                                      \
+// and rdx are free) by `xsave` (an instruction of the XSAVE family). XSAVE
+// leaves the header bits of components outside its mask as they were, and
+// XRSTOR faults on stray bits there, so the whole 64-byte header (offset 512)
+// is cleared first: the stack holds garbage. Mask 0xe7: x87, SSE, AVX,
+// opmask, ZMM_Hi256, Hi16_ZMM. 16 bytes between the frame and the area stay
+// free for the lean stubs' rax and rdx. docs/bench.md compares the family;
+// XSAVE is the one kept.
+#define ALTPV_STUB_XSAVE_USING(xsave)                                               \
   "sub $" ALTPV_STUB_STR(ALTPV_STUB_XSAVE_AREA) "+16, %rsp\n and $-64, %rsp\n"      \
   "xor %eax, %eax\n mov %rax, 512(%rsp)\n"                                          \
   "mov %rax, 520(%rsp)\n mov %rax, 528(%rsp)\n mov %rax, 536(%rsp)\n"               \
   "mov %rax, 544(%rsp)\n mov %rax, 552(%rsp)\n mov %rax, 560(%rsp)\n"               \
   "mov %rax, 568(%rsp)\n"                                                           \
-  "mov $0xe7, %eax\n xor %edx, %edx\n xsave64 (%rsp)\n"
+  "mov $0xe7, %eax\n xor %edx, %edx\n " xsave " (%rsp)\n"
+#define ALTPV_STUB_VECTOR_SAVE ALTPV_STUB_XSAVE_USING("xsave64")
 #define ALTPV_STUB_VECTOR_RESTORE "mov $0xe7, %eax\n xor %edx, %edx\n xrstor64 (%rsp)\n"
 
 // ---- Full-frame stubs: every register in a NativeRegs ----------------------
