@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "alternative_bytes.h"
 
-#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -38,12 +37,20 @@ std::vector<std::uint8_t> nop_fill(std::size_t len) {
   return out;
 }
 
-std::vector<std::uint8_t> rendered_bytes(const SiteRecord& site, const AltRecord& alt) {
-  std::vector<std::uint8_t> out(site.len);
-  const auto repl = carried_bytes(alt);
-  std::copy(repl.begin(), repl.end(), out.begin());
-  fill_nops(out.data() + alt.len, site.len - alt.len);
-  return out;
+SiteCopy copy_to_site(const SiteRecord& site, std::span<const std::uint8_t> from_repl) {
+  SiteCopy copy{std::vector<std::uint8_t>(from_repl.size()), {}};
+  copy.relocation =
+      relocate_code(from_repl.data(), from_repl.size(), site.site_address(), copy.bytes.data());
+  return copy;
+}
+
+std::optional<std::vector<std::uint8_t>> rendered_bytes(const SiteRecord& site,
+                                                        const AltRecord& alt) {
+  SiteCopy copy = copy_to_site(site, carried_bytes(alt));
+  if (copy.relocation.refusal != Refusal::None) return std::nullopt;
+  copy.bytes.resize(site.len);
+  fill_nops(copy.bytes.data() + alt.len, site.len - alt.len);
+  return copy.bytes;
 }
 
 std::optional<std::uint64_t> call_target(const SiteRecord& site, const AltRecord& alt,

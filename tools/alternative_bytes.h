@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "altpv/backend.h"
+#include "altpv/engine/relocation.h"
 #include "altpv/engine/site_records.h"
 
 namespace altpv::inspect {
@@ -25,15 +26,25 @@ std::string alternative_label(std::size_t index, const AltRecord& alt);
 std::span<const std::uint8_t> original_bytes(const SiteRecord& site);
 
 // The bytes `alt` carries in altpv_repl: all of a Bytes alternative, or the
-// setup instructions before a call (possibly none). Copied verbatim into the
-// site, so they must be position-independent.
+// setup instructions before a call (possibly none). The engine copies them
+// into the site relocated (copy_to_site).
 std::span<const std::uint8_t> carried_bytes(const AltRecord& alt);
+
+// Bytes from altpv_repl as the engine copies them into `site`: relocated to
+// its address. `bytes` is unusable when relocation.refusal is set.
+struct SiteCopy {
+  std::vector<std::uint8_t> bytes;
+  RelocationResult relocation;
+};
+SiteCopy copy_to_site(const SiteRecord& site, std::span<const std::uint8_t> from_repl);
 
 // The engine's NOP fill for a gap of `len` bytes.
 std::vector<std::uint8_t> nop_fill(std::size_t len);
 
-// The site bytes of a Bytes alternative: its replacement, then NOP fill.
-std::vector<std::uint8_t> rendered_bytes(const SiteRecord& site, const AltRecord& alt);
+// The site bytes of a Bytes alternative: its replacement, relocated, then
+// NOP fill; nullopt when the engine cannot relocate it.
+std::optional<std::vector<std::uint8_t>> rendered_bytes(const SiteRecord& site,
+                                                        const AltRecord& alt);
 
 // If `bytes` (the site's bytes at `address`) are call alternative `alt` as
 // the engine renders it (with its setup, or bare), the call's target;

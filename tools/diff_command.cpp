@@ -70,12 +70,16 @@ std::optional<std::size_t> inline_code(std::span<const std::uint8_t> bytes, std:
 // nullopt if none.
 std::optional<std::string> identify(const SiteRecord& site, std::span<const std::uint8_t> bytes,
                                     std::uint64_t address) {
-  if (same_bytes(bytes, original_bytes(site))) return "original";
+  const SiteCopy original = copy_to_site(site, original_bytes(site));
+  if (original.relocation.refusal == Refusal::None && same_bytes(bytes, original.bytes)) {
+    return "original";
+  }
   std::optional<std::string> call_label;
   for (std::size_t i = 0; const AltRecord& alt : alternatives(site)) {
     const std::string label = alternative_label(i++, alt);
     if (alt.kind == AltKind::Bytes) {
-      if (same_bytes(bytes, rendered_bytes(site, alt))) return label;
+      const auto rendered = rendered_bytes(site, alt);
+      if (rendered && same_bytes(bytes, *rendered)) return label;
       continue;
     }
     if (const auto target = call_target(site, alt, bytes, address)) {

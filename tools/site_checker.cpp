@@ -15,24 +15,14 @@ namespace {
 
 constexpr std::uint8_t kInt3 = 0xcc;
 
-// Bytes copied into the site run at the site's address, not where the
-// assembler put them: RIP-relative operands and branches out of the copied
-// bytes would go somewhere else. `address` is where the copy starts.
-void check_position_independent(const Disassembly& d, std::uint64_t address, std::size_t len,
-                                const std::string& label, std::vector<std::string>& out) {
-  for (const Instruction& insn : d.instructions) {
-    if (insn.rip_relative) {
-      out.push_back(fmt::format("{}: not position-independent: RIP-relative operand in '{}' at +{}",
-                                label, insn.text, insn.offset));
-    }
-    // Landing just past the copied bytes is fine: the site continues there.
-    if (insn.branch_target &&
-        (*insn.branch_target < address || *insn.branch_target > address + len)) {
-      out.push_back(fmt::format(
-          "{}: not position-independent: '{}' at +{} branches to {:#x}, outside the replacement",
-          label, insn.text, insn.offset, *insn.branch_target));
-    }
-  }
+// Bytes copied into the site run at the site's address: the engine relocates
+// the branches and RIP-relative operands that leave them, and refuses the
+// site when it cannot; say so with the engine's reason.
+void check_relocatable(const SiteCopy& copy, const std::string& label,
+                       std::vector<std::string>& out) {
+  if (copy.relocation.refusal == Refusal::None) return;
+  out.push_back(fmt::format("{}: not relocatable: {} (instruction at +{})", label,
+                            refusal_name(copy.relocation.refusal), copy.relocation.offset));
 }
 
 // Padding is NOPs, or (for long gaps) a short jump to its end over INT3s.
@@ -60,12 +50,15 @@ std::vector<std::string> check_valid_site(const InspectedFile& f, std::size_t in
                               od.error, hex_bytes(orig)));
   }
   // validate_site proved the site inside the text range, which is laid out.
+  // The copy in altpv_repl, relocated to the site, is what the text holds.
   const auto text = f.image.bytes_at(address, site.len).value();
-  if (compare_text && !std::equal(text.begin(), text.end(), orig.begin())) {
+  const SiteCopy linked = copy_to_site(site, orig);
+  if (compare_text && linked.relocation.refusal == Refusal::None &&
+      !std::equal(text.begin(), text.end(), linked.bytes.begin())) {
     out.push_back(
         fmt::format("text holds {}, not the original {} (the file on disk must be "
                     "unpatched)",
-                    hex_bytes(text), hex_bytes(orig)));
+                    hex_bytes(text), hex_bytes(linked.bytes)));
   }
   for (std::size_t i = 0; const AltRecord& alt : alternatives(site)) {
     const std::string label = alternative_label(i++, alt);
@@ -75,7 +68,7 @@ std::vector<std::string> check_valid_site(const InspectedFile& f, std::size_t in
       out.push_back(fmt::format("{}: does not decode into whole instructions ({}): {}", label,
                                 d.error, hex_bytes(carried)));
     }
-    check_position_independent(d, address, carried.size(), label, out);
+    check_relocatable(copy_to_site(site, carried), label, out);
     const std::uint64_t fill_at = address + alt.len;
     if (alt.len < site.len &&
         !is_padding(disassemble(nop_fill(site.len - alt.len), fill_at), address + site.len)) {

@@ -18,9 +18,9 @@ struct Problem {
 
 // In site-table order. Finds: records the engine would refuse (bounds,
 // overlaps, duplicates, ...); originals and alternatives that do not decode
-// into whole instructions; bytes copied into a site that are not
-// position-independent; padding that does not decode as NOPs; and .text
-// bytes that differ from the original's copy in altpv_repl.
+// into whole instructions; bytes copied into a site that the engine cannot
+// relocate; padding that does not decode as NOPs; and .text bytes that
+// differ from the original's copy in altpv_repl, relocated.
 std::vector<Problem> check_sites(const InspectedFile& file);
 
 }  // namespace altpv::inspect

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "altpv/engine/nop_fill.h"
+#include "altpv/engine/relocation.h"
 
 namespace altpv {
 namespace {
@@ -24,60 +25,57 @@ const AltRecord* alt_at(const SiteRecord& site, std::size_t i) {
 constexpr std::uint8_t kLeaRspMinus128[] = {0x48, 0x8d, 0x64, 0x24, 0x80};
 constexpr std::uint8_t kCallRel32 = 0xe8;
 
-// Writes `call rel32` to `stub` at out[pos], for bytes that will lie at
-// `at`. False if the stub is out of rel32 reach.
-bool put_call(std::uintptr_t at, std::size_t pos, const void* stub, std::uint8_t* out) {
-  // rel32 counts from the end of the call instruction.
-  const std::uintptr_t next = at + pos + 5;
-  const auto disp = static_cast<std::int64_t>(addr(stub) - next);
-  if (disp < INT32_MIN || disp > INT32_MAX) return false;
-  const auto rel = static_cast<std::int32_t>(disp);
-  out[pos] = kCallRel32;
-  std::memcpy(out + pos + 1, &rel, sizeof rel);
-  return true;
-}
-
-enum class Render { Ok, NoStub, OutOfRange, TooLong };
-
-// Renders what the backend supplies for call alternative `alt`, as it must
-// lie at `at`, into `out` (site.len bytes): its setup bytes unless the code
-// is a bare call, then `[lea -128(%rsp),%rsp;] call rel32`, or the
-// backend's inline bytes; then NOP fill.
-Render render_code(const SiteRecord& site, const AltRecord& alt, const SiteCode& code,
-                   std::uintptr_t at, std::uint8_t* out) {
-  std::size_t pos = 0;
-  switch (code.form) {
-    case SiteCode::Form::None:
-      return Render::NoStub;
-    case SiteCode::Form::Inline:
-      if (code.len > site.len) return Render::TooLong;
-      std::memcpy(out, code.bytes, code.len);
-      fill_nops(out + code.len, site.len - code.len);
-      return Render::Ok;
-    case SiteCode::Form::Call:
-      pos = alt.len - call_length(alt.kind);
-      std::memcpy(out, reinterpret_cast<const void*>(alt.repl_address()), pos);
-      break;
-    case SiteCode::Form::BareCall:
-      break;
-  }
+// Renders a call alternative as it must lie at `at` into `out`: its setup
+// bytes (if any, relocated like a replacement) unless the call is bare,
+// `[lea -128(%rsp),%rsp;] call rel32`, then NOP fill.
+Refusal render_call(const AltRecord& alt, bool bare, std::uintptr_t at, std::size_t site_len,
+                    const void* stub, std::uint8_t* out) {
+  std::size_t pos = bare ? 0 : alt.len - call_length(alt.kind);
+  const Refusal setup =
+      relocate_code(reinterpret_cast<const std::uint8_t*>(alt.repl_address()), pos, at, out)
+          .refusal;
+  if (setup != Refusal::None) return setup;
   if (alt.kind == AltKind::CallSkipRedZone) {
     std::memcpy(out + pos, kLeaRspMinus128, sizeof kLeaRspMinus128);
     pos += sizeof kLeaRspMinus128;
   }
-  if (!put_call(at, pos, code.stub, out)) return Render::OutOfRange;
-  pos += 5;
-  fill_nops(out + pos, site.len - pos);
-  return Render::Ok;
+  // rel32 counts from the end of the call instruction.
+  const std::uintptr_t next = at + pos + 5;
+  const auto disp = static_cast<std::int64_t>(addr(stub) - next);
+  if (disp < INT32_MIN || disp > INT32_MAX) return Refusal::CallOutOfRange;
+  const auto rel = static_cast<std::int32_t>(disp);
+  out[pos] = kCallRel32;
+  std::memcpy(out + pos + 1, &rel, sizeof rel);
+  fill_nops(out + pos + 5, site_len - pos - 5);
+  return Refusal::None;
 }
 
+// Renders the backend's code for call alternative `alt` (backend.h): a call
+// with or without the setup, or its inline bytes and NOP fill.
+Refusal render_code(const SiteRecord& site, const AltRecord& alt, const SiteCode& code,
+                    std::uintptr_t at, std::uint8_t* out) {
+  if (code.form != SiteCode::Form::Inline) {
+    return render_call(alt, code.form == SiteCode::Form::BareCall, at, site.len, code.stub, out);
+  }
+  if (code.len > site.len) return Refusal::InlineTooLong;
+  std::memcpy(out, code.bytes, code.len);
+  fill_nops(out + code.len, site.len - code.len);
+  return Refusal::None;
+}
+
+enum class Render { Ok, NoStub, Refused };
+
 // The bytes alternative `alt` puts in the site, rendered to lie at `at` (the
-// site itself, or an out-of-line copy of it); `form` receives the backend's
-// form for a call alternative.
+// site itself, or an out-of-line copy of it); why not in `refusal`. `form`
+// receives the backend's form for a call alternative.
 Render render_alt(const SiteRecord& site, const AltRecord& alt, const Backend* backend,
-                  std::uintptr_t at, std::uint8_t* out, SiteCode::Form* form = nullptr) {
+                  std::uintptr_t at, std::uint8_t* out, Refusal& refusal,
+                  SiteCode::Form* form = nullptr) {
   if (alt.kind == AltKind::Bytes) {
-    std::memcpy(out, reinterpret_cast<const void*>(alt.repl_address()), alt.len);
+    refusal =
+        relocate_code(reinterpret_cast<const std::uint8_t*>(alt.repl_address()), alt.len, at, out)
+            .refusal;
+    if (refusal != Refusal::None) return Render::Refused;
     fill_nops(out + alt.len, site.len - alt.len);
     return Render::Ok;
   }
@@ -85,7 +83,17 @@ Render render_alt(const SiteRecord& site, const AltRecord& alt, const Backend* b
   const SiteCode code =
       backend->code(CallSite{site.op, site.constant, site.has_constant(), alt.kind, site.len});
   if (form != nullptr) *form = code.form;
-  return render_code(site, alt, code, at, out);
+  if (code.form == SiteCode::Form::None) return Render::NoStub;
+  refusal = render_code(site, alt, code, at, out);
+  return refusal == Refusal::None ? Render::Ok : Render::Refused;
+}
+
+// The copy of the original was assembled in altpv_repl: relocated to `at`
+// like an alternative, it is what the text held there before patching.
+Refusal render_original(const SiteRecord& site, std::uintptr_t at, std::uint8_t* out) {
+  return relocate_code(reinterpret_cast<const std::uint8_t*>(site.orig_address()), site.len, at,
+                       out)
+      .refusal;
 }
 
 Refusal validate_alt(const SiteTable& table, const SiteRecord& site, const AltRecord& alt) {
@@ -134,7 +142,11 @@ bool decode_rendered_call(const SiteRecord& site, const AltRecord& alt, const st
   std::size_t pos = 0;
   if (form == SiteCode::Form::Call) {
     pos = alt.len - call_length(alt.kind);
-    if (std::memcmp(bytes, reinterpret_cast<const void*>(alt.repl_address()), pos) != 0) {
+    std::uint8_t setup[kMaxSiteLength];
+    if (relocate_code(reinterpret_cast<const std::uint8_t*>(alt.repl_address()), pos, address,
+                      setup)
+                .refusal != Refusal::None ||
+        std::memcmp(bytes, setup, pos) != 0) {
       return false;
     }
   } else if (form != SiteCode::Form::BareCall) {
@@ -195,6 +207,10 @@ const char* refusal_name(Refusal r) {
       return "site holds neither its original nor a known alternative";
     case Refusal::CallOutOfRange:
       return "stub out of rel32 range";
+    case Refusal::Undecodable:
+      return "bytes copied into the site do not decode into whole instructions";
+    case Refusal::RelocOutOfRange:
+      return "relocated branch or RIP-relative displacement out of range";
     case Refusal::WriteFailed:
       return "write failed";
     case Refusal::NoSuchChoice:
@@ -259,18 +275,20 @@ Decision begin_decision(const SiteTable& table, std::size_t index) {
     return d;
   }
   std::memcpy(d.old_bytes, reinterpret_cast<const void*>(d.address), site.len);
-  std::memcpy(d.new_bytes, reinterpret_cast<const void*>(site.orig_address()), site.len);
+  d.refusal = render_original(site, d.address, d.new_bytes);
   return d;
 }
 
 // Fail safe: only a site holding bytes we know may be rewritten. Sets the
 // verdict of a decision whose new_bytes are final.
 void finish_decision(const SiteRecord& site, const Backend* backend, Decision& d) {
-  const auto* orig = reinterpret_cast<const std::uint8_t*>(site.orig_address());
-  bool known = std::memcmp(d.old_bytes, orig, site.len) == 0;
   std::uint8_t candidate[kMaxSiteLength];
+  bool known = render_original(site, d.address, candidate) == Refusal::None &&
+               std::memcmp(d.old_bytes, candidate, site.len) == 0;
   for (std::size_t i = 0; !known && i < site.nalts; ++i) {
-    known = render_alt(site, *alt_at(site, i), backend, d.address, candidate) == Render::Ok &&
+    Refusal unrenderable;
+    known = render_alt(site, *alt_at(site, i), backend, d.address, candidate, unrenderable) ==
+                Render::Ok &&
             std::memcmp(d.old_bytes, candidate, site.len) == 0;
   }
   if (!known) {
@@ -294,15 +312,12 @@ Decision plan_site(const SiteTable& table, std::size_t index, const FeatureSet& 
   for (std::size_t i = 0; i < site.nalts; ++i) {
     const AltRecord& alt = *alt_at(site, i);
     if (!condition_holds(alt.cond, features)) continue;
-    const Render r = render_alt(site, alt, backend, d.address, d.new_bytes, &d.form);
+    const Render r = render_alt(site, alt, backend, d.address, d.new_bytes, d.refusal, &d.form);
     if (r == Render::NoStub) continue;
-    if (r != Render::Ok) {
-      d.refusal = r == Render::OutOfRange ? Refusal::CallOutOfRange : Refusal::InlineTooLong;
-      return d;
-    }
     d.chosen = static_cast<int>(i);
     d.cond = alt.cond;
     d.kind = alt.kind;
+    if (r == Render::Refused) return d;  // the report names the alternative
     break;
   }
   finish_decision(site, backend, d);
@@ -320,20 +335,9 @@ Decision plan_choice(const SiteTable& table, std::size_t index, int chosen,
       return d;
     }
     const AltRecord& alt = *alt_at(site, static_cast<std::size_t>(chosen));
-    const Render r = render_alt(site, alt, backend, d.address, d.new_bytes, &d.form);
-    switch (r) {
-      case Render::Ok:
-        break;
-      case Render::NoStub:
-        d.refusal = Refusal::NoSuchChoice;
-        return d;
-      case Render::OutOfRange:
-        d.refusal = Refusal::CallOutOfRange;
-        return d;
-      case Render::TooLong:
-        d.refusal = Refusal::InlineTooLong;
-        return d;
-    }
+    const Render r = render_alt(site, alt, backend, d.address, d.new_bytes, d.refusal, &d.form);
+    if (r == Render::NoStub) d.refusal = Refusal::NoSuchChoice;
+    if (r != Render::Ok) return d;
     d.chosen = chosen;
     d.cond = alt.cond;
     d.kind = alt.kind;
@@ -346,13 +350,11 @@ bool render_choice_at(const SiteTable& table, std::size_t index, int chosen, con
                       std::uintptr_t at, std::uint8_t* out) {
   if (validate_site(table, index) != Refusal::None) return false;
   const SiteRecord& site = table.sites_begin[index];
-  if (chosen == kOriginal) {
-    std::memcpy(out, reinterpret_cast<const void*>(site.orig_address()), site.len);
-    return true;
-  }
+  if (chosen == kOriginal) return render_original(site, at, out) == Refusal::None;
   if (chosen < 0 || chosen >= site.nalts) return false;
-  return render_alt(site, *alt_at(site, static_cast<std::size_t>(chosen)), backend, at, out) ==
-         Render::Ok;
+  Refusal refusal;
+  return render_alt(site, *alt_at(site, static_cast<std::size_t>(chosen)), backend, at, out,
+                    refusal) == Render::Ok;
 }
 
 }  // namespace altpv

@@ -111,6 +111,14 @@ enum PvFeature : std::uint32_t {
   kPvMsrHypercalls = 1u << 0,  // MsrRead/MsrWrite are available
 };
 
+// ---- MSRs ------------------------------------------------------------------
+
+// An MSR index the VMM never emulates: a native access to it raises #GP and
+// an MsrRead/MsrWrite hypercall for it returns BadMsr. Guest tests use it as
+// the MSR that does not exist; host checks require that no access to it
+// reaches the VMM's MSR log.
+inline constexpr std::uint32_t kUnemulatedMsr = 0x40000fff;
+
 // ---- CPU model mirror ------------------------------------------------------
 
 // Some KVMs (this machine's kvm_pvm) answer CPUID leaves 1 and 7 from the host

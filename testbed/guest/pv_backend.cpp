@@ -8,7 +8,7 @@
 #include "pv_cpuid.h"
 #include "pv_msr_stubs.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 using altpv::MsrAccess;
@@ -93,12 +93,12 @@ std::uint32_t lo32(std::uint64_t v) {
 }
 
 }  // namespace
-}  // namespace guest
+}  // namespace altpv::guest
 
 // The generic path: lean stubs (msr_backend.h) around C++ handlers. A
 // refused plain access replays the native instruction (the #GP is the real
 // one), as the library's handlers do.
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 void native_wrmsr(std::uint32_t msr, std::uint64_t value) {
@@ -118,45 +118,49 @@ altpv::MsrHalves halves(std::uint64_t value) {
 constexpr std::uint64_t kFaultStatus = static_cast<std::uint32_t>(altpv::kMsrFault);
 
 }  // namespace
-}  // namespace guest
+}  // namespace altpv::guest
 
 extern "C" {
 
 // Plain variable-index ops: the policy per access.
 void guest_pv_write(std::uint32_t msr, std::uint64_t value) noexcept {
-  if (guest::policy_write(msr, value) != altpv::MsrAccess::Done) guest::native_wrmsr(msr, value);
+  if (altpv::guest::policy_write(msr, value) != altpv::MsrAccess::Done)
+    altpv::guest::native_wrmsr(msr, value);
 }
 
 altpv::MsrHalves guest_pv_read(std::uint32_t msr) noexcept {
   std::uint64_t value = 0;
-  if (guest::policy_read(msr, &value) != altpv::MsrAccess::Done) return guest::native_rdmsr(msr);
-  return guest::halves(value);
+  if (altpv::guest::policy_read(msr, &value) != altpv::MsrAccess::Done)
+    return altpv::guest::native_rdmsr(msr);
+  return altpv::guest::halves(value);
 }
 
 // Constant-index sites whose MSR goes to the hypervisor: the policy was
 // decided when the site was patched, so these only make the hypercall.
 void guest_pv_hypercall_write(std::uint32_t msr, std::uint64_t value) noexcept {
-  if (guest::hypercall_write(msr, value) != altpv::MsrAccess::Done) {
-    guest::native_wrmsr(msr, value);
+  if (altpv::guest::hypercall_write(msr, value) != altpv::MsrAccess::Done) {
+    altpv::guest::native_wrmsr(msr, value);
   }
 }
 
 std::uint64_t guest_pv_hypercall_write_safe(std::uint32_t msr, std::uint64_t value) noexcept {
-  return guest::hypercall_write(msr, value) == altpv::MsrAccess::Done ? 0 : guest::kFaultStatus;
+  return altpv::guest::hypercall_write(msr, value) == altpv::MsrAccess::Done
+             ? 0
+             : altpv::guest::kFaultStatus;
 }
 
 altpv::MsrHalves guest_pv_hypercall_read(std::uint32_t msr) noexcept {
   std::uint64_t value = 0;
-  if (guest::hypercall_read(msr, &value) != altpv::MsrAccess::Done) {
-    return guest::native_rdmsr(msr);
+  if (altpv::guest::hypercall_read(msr, &value) != altpv::MsrAccess::Done) {
+    return altpv::guest::native_rdmsr(msr);
   }
-  return guest::halves(value);
+  return altpv::guest::halves(value);
 }
 
 altpv::MsrSafeRead guest_pv_hypercall_read_safe(std::uint32_t msr) noexcept {
   std::uint64_t value = 0;
-  const bool ok = guest::hypercall_read(msr, &value) == altpv::MsrAccess::Done;
-  return {ok ? value : 0, ok ? 0 : guest::kFaultStatus};
+  const bool ok = altpv::guest::hypercall_read(msr, &value) == altpv::MsrAccess::Done;
+  return {ok ? value : 0, ok ? 0 : altpv::guest::kFaultStatus};
 }
 
 extern const char guest_pv_stub_var_write[], guest_pv_stub_var_read[];
@@ -171,7 +175,7 @@ ALTPV_MSR_STUB_WRITE_SAFE_CONST(guest_pv_stub_write_safe, guest_pv_hypercall_wri
 ALTPV_MSR_STUB_READ_CONST(guest_pv_stub_read64, guest_pv_hypercall_read);
 ALTPV_MSR_STUB_READ_SAFE_CONST(guest_pv_stub_read64_safe, guest_pv_hypercall_read_safe);
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 constinit altpv::MsrBackend library_msr_backend;
@@ -273,4 +277,4 @@ const altpv::Backend& pv_backend() {
   return backend;
 }
 
-}  // namespace guest
+}  // namespace altpv::guest

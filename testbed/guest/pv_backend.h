@@ -12,7 +12,7 @@
 
 #include "altpv/backend.h"
 
-namespace guest {
+namespace altpv::guest {
 
 enum class MsrPolicy : std::uint8_t {
   Hypercall,    // the default: ask the hypervisor
@@ -26,4 +26,4 @@ MsrPolicy pv_msr_policy(std::uint32_t msr);
 // engine patches in.
 const altpv::Backend& pv_backend();
 
-}  // namespace guest
+}  // namespace altpv::guest

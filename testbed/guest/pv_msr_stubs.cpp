@@ -28,7 +28,7 @@ extern "C" const char guest_pv_write_pat[], guest_pv_write_kernel_gs_base[],
     guest_pv_write_testbed1[], guest_pv_write_testbed2[], guest_pv_read_kernel_gs_base[],
     guest_pv_read_testbed2[];
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 struct HandWritten {
@@ -57,4 +57,4 @@ const void* hand_written_msr_stub(std::uint16_t op, std::uint32_t msr) {
   return nullptr;
 }
 
-}  // namespace guest
+}  // namespace altpv::guest

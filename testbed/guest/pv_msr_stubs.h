@@ -42,10 +42,10 @@
 #define GUEST_PV_MSR_STUB_PURGE ".purgem guest_pv_msr_write_stub\n .purgem guest_pv_msr_read64_stub\n"
 // clang-format on
 
-namespace guest {
+namespace altpv::guest {
 
 // The hand-written stub for a constant-index site of `op` and `msr`, or
 // nullptr when there is none (the site then takes the generic path).
 const void* hand_written_msr_stub(std::uint16_t op, std::uint32_t msr);
 
-}  // namespace guest
+}  // namespace altpv::guest

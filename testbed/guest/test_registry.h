@@ -9,7 +9,7 @@
 
 #include <span>
 
-namespace guest {
+namespace altpv::guest {
 
 struct TestCase {
   const char* name;  // "area.case"; what run= matches
@@ -19,8 +19,9 @@ struct TestCase {
 // Every linked test, in link order.
 std::span<const TestCase> registered_tests();
 
-}  // namespace guest
+}  // namespace altpv::guest
 
-#define GUEST_TEST(name, function)          \
-  [[gnu::used, gnu::section("guest_tests"), \
-    gnu::aligned(8)]] static constexpr guest::TestCase guest_test_##function = {name, function}
+#define GUEST_TEST(name, function)                                                             \
+  [[gnu::used, gnu::section("guest_tests"),                                                    \
+    gnu::aligned(8)]] static constexpr ::altpv::guest::TestCase guest_test_##function = {name, \
+                                                                                         function}

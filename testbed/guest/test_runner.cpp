@@ -8,13 +8,10 @@
 #include "panic.h"
 #include "test_registry.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 using altpv::testbed::Hypercall;
-
-// The tests/guest registration check greps for this prefix.
-constexpr std::string_view kListPrefix = "guest-test: ";
 
 struct RunningTest {
   const TestCase* test;
@@ -106,7 +103,7 @@ void skip_test(std::string_view reason) {
 
 void run_tests(const Cmdline& cmdline) {
   if (cmdline.has_flag("list")) {
-    for (const TestCase& t : registered_tests()) Line().out().str(kListPrefix).str(t.name);
+    for (const TestCase& t : registered_tests()) JsonLine("test_case").out().str("name", t.name);
     exit_guest(0);
   }
   const Cmdline::Value run = cmdline.value("run");
@@ -120,4 +117,4 @@ void run_tests(const Cmdline& cmdline) {
   exit_guest(ok ? 0 : 1);
 }
 
-}  // namespace guest
+}  // namespace altpv::guest

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // --msr-log: one JSON object per line for every MSR access the bank serves,
-// {"seq","vcpu","op","msr","value","path"}. seq is global across vCPUs.
+// {"seq","vcpu","op","msr","value","value_hex","path"} (docs/vmm.md). seq is
+// global across vCPUs. The host reads it with testbed_report's
+// parse_msr_log.
 #pragma once
 
 #include <cstdint>

@@ -2,27 +2,40 @@
 #include "expected_site_bytes.h"
 
 #include <cstring>
+#include <stdexcept>
 
 #include "altpv/engine/nop_fill.h"
 #include "altpv/engine/planner.h"
+#include "altpv/engine/relocation.h"
 
 namespace altpv::testing {
+namespace {
+
+// `len` bytes from altpv_repl as they run at the site (relocation_test.cpp
+// checks relocate_code against Zydis).
+std::vector<std::uint8_t> at_site(const SiteRecord& site, std::uintptr_t from, std::size_t len) {
+  std::vector<std::uint8_t> out(len);
+  const RelocationResult r = relocate_code(reinterpret_cast<const std::uint8_t*>(from), len,
+                                           site.site_address(), out.data());
+  if (r.refusal != Refusal::None) throw std::runtime_error(refusal_name(r.refusal));
+  return out;
+}
+
+}  // namespace
 
 std::vector<std::uint8_t> expected_site_bytes(const SiteRecord& site, int chosen,
                                               const void* stub) {
-  const auto* orig = reinterpret_cast<const std::uint8_t*>(site.orig_address());
-  if (chosen == kOriginal) return {orig, orig + site.len};
+  if (chosen == kOriginal) return at_site(site, site.orig_address(), site.len);
 
   const AltRecord& alt = reinterpret_cast<const AltRecord*>(site.alts_address())[chosen];
-  const auto* repl = reinterpret_cast<const std::uint8_t*>(alt.repl_address());
   std::vector<std::uint8_t> out;
   if (alt.kind == AltKind::Bytes) {
-    out.assign(repl, repl + alt.len);
+    out = at_site(site, alt.repl_address(), alt.len);
   } else {
     // Setup bytes, [lea -128(%rsp),%rsp,] call rel32 to the stub.
     const std::size_t call_len =
         alt.kind == AltKind::Call ? ALTPV_CALL_LENGTH : ALTPV_CALL_RZ_LENGTH;
-    out.assign(repl, repl + (alt.len - call_len));
+    out = at_site(site, alt.repl_address(), alt.len - call_len);
     if (alt.kind == AltKind::CallSkipRedZone) out.insert(out.end(), {0x48, 0x8d, 0x64, 0x24, 0x80});
     const auto rel =
         static_cast<std::int32_t>(reinterpret_cast<std::intptr_t>(stub) -

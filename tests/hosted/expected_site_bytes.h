@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // What a site must hold once alternative `chosen` is patched in, worked out
-// from the site table and the stub independently of the planner.
+// from the site table and the stub independently of the planner (bytes from
+// altpv_repl relocated by relocate_code, which is checked against Zydis).
 #pragma once
 
 #include <cstdint>

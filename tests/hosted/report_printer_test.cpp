@@ -15,6 +15,8 @@
 #include "altpv/hosted/process.h"
 #include "test_sites.h"
 
+#include "run_program.h"
+
 namespace altpv::testing {
 
 // A site in a function whose symbol is mangled
@@ -78,21 +80,18 @@ TEST(ReportPrinter, OpensWithFeaturesAndSummaryThenOneLinePerSite) {
   EXPECT_TRUE(probe_named) << "no line names altpv::testing::report_probe(int)";
 }
 
-// The start-up path: $ALTPV_DEBUG prints the same report on stderr.
-[[noreturn]] void start_up_debugging() {
-  setenv(hosted::kDebugEnv, "1", 1);
-  setenv(hosted::kFeaturesEnv, "+pv", 1);
-  const TestBackend backend;
-  const hosted::PatchResult r = hosted::patch_process_at_startup(&backend);
-  std::_Exit(r.ok ? 0 : 1);
-}
-
-TEST(ReportPrinterDeathTest, AltpvDebugPrintsTheReportAtStartUp) {
-  EXPECT_EXIT(start_up_debugging(), ::testing::ExitedWithCode(0),
-              "^altpv: features [a-z_,]*pv; backend test\n"
-              "altpv: [0-9]+ sites: [0-9]+ patched, [0-9]+ kept original, 0 refused "
-              "\\([0-9]+ rewritten\\)\n"
-              "altpv: site [0-9]+ @0x[0-9a-f]+ <");
+// The start-up path, in a fresh process: $ALTPV_DEBUG prints the same report
+// on stderr for the pass that patch_process_at_startup() makes.
+TEST(ReportPrinter, AltpvDebugPrintsTheReportAtStartUp) {
+  const ProgramRun run = run_program({ALTPV_PROCESS_HELPER, "startup", "backend"},
+                                     {"ALTPV_FEATURES=+pv", "ALTPV_DEBUG=1"});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const std::regex report(
+      "altpv: features [a-z_,]*pv; backend test\n"
+      "altpv: [0-9]+ sites: [0-9]+ patched, [0-9]+ kept original, 0 refused "
+      "\\([0-9]+ rewritten\\)\n"
+      "altpv: site [0-9]+ @0x[0-9a-f]+ <");
+  EXPECT_TRUE(std::regex_search(run.output, report)) << run.output;
 }
 
 }  // namespace

@@ -8,4 +8,4 @@ altpv_build_client(${SOURCE}/examples/consumer ${WORK}/consumer TARGET consumer
                    ARGS -DALTPV_SOURCE_DIR=${SOURCE})
 altpv_expect_run(consumer OUTPUT_VARIABLE out COMMAND ${WORK}/consumer/consumer)
 altpv_expect_output(consumer "${out}"
-                    "consumer: [1-9][0-9]* sites, [0-9]+ patched; cpu_number\\(\\) = [0-9]+")
+                    "consumer: [1-9][0-9]* sites, [0-9]+ patched now, [0-9]+ already; cpu_number\\(\\) = [0-9]+")

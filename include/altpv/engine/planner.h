@@ -33,6 +33,8 @@ enum class Refusal : std::uint8_t {
   Duplicate,          // another record describes the same site
   UnknownBytes,       // the site holds neither its original nor an alternative
   CallOutOfRange,     // the stub is beyond a rel32 displacement
+  Undecodable,        // bytes copied into the site do not decode (relocation.h)
+  RelocOutOfRange,    // a relocated displacement does not fit its field
   WriteFailed,        // the writer could not store the bytes
   NoSuchChoice,       // plan_choice: no such alternative, or a call without a stub
   InlineTooLong,      // the backend's inline bytes do not fit the site

@@ -11,7 +11,7 @@
 #include "expect.h"
 #include "test_registry.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 // IA32_TSC_AUX: the VMM emulates it, and bits 63:32 are reserved (#GP).
@@ -50,4 +50,4 @@ void emulation_wrmsrns() {
 GUEST_TEST("emulation.wrmsrns", emulation_wrmsrns);
 
 }  // namespace
-}  // namespace guest
+}  // namespace altpv::guest

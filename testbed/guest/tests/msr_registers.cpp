@@ -13,7 +13,7 @@
 #include "site_register_harness.h"
 #include "test_registry.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 using altpv::NativeRegs;
@@ -101,4 +101,4 @@ void msr_registers() {
 GUEST_TEST("msr.registers", msr_registers);
 
 }  // namespace
-}  // namespace guest
+}  // namespace altpv::guest

@@ -4,14 +4,15 @@
 // nothing (the host driver checks the VMM's log). msr.gp_plain: the plain
 // variant on the same MSR reaches the #GP handler, which ends the guest; the
 // host driver expects exactly that report.
+#include "abi/abi.h"
 #include "altpv/msr.h"
 #include "expect.h"
 #include "test_registry.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
-constexpr std::uint32_t kUnknownMsr = 0x40000fff;
+constexpr std::uint32_t kUnknownMsr = testbed::kUnemulatedMsr;
 constexpr altpv::Msr<kUnknownMsr> kUnknown{};
 
 void msr_safe() {
@@ -39,4 +40,4 @@ void msr_gp_plain() {
 GUEST_TEST("msr.gp_plain", msr_gp_plain);
 
 }  // namespace
-}  // namespace guest
+}  // namespace altpv::guest

@@ -25,7 +25,7 @@ asm(GUEST_PV_MSR_STUB_MACROS
     "0\n" GUEST_PV_MSR_STUB_PURGE);
 extern "C" const char guest_pv_write_testbed1_broken[];
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 using altpv::NativeRegs;
@@ -116,4 +116,4 @@ void msr_stub_registers() {
 GUEST_TEST("msr.stub_registers", msr_stub_registers);
 
 }  // namespace
-}  // namespace guest
+}  // namespace altpv::guest

@@ -8,7 +8,7 @@
 #include "smp.h"
 #include "test_registry.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 using altpv::testbed::HypercallError;
@@ -49,4 +49,4 @@ void smp_start() {
 GUEST_TEST("smp.start", smp_start);
 
 }  // namespace
-}  // namespace guest
+}  // namespace altpv::guest
