@@ -10,8 +10,8 @@
 
 namespace altpv::guest {
 
-// vCPUs the guest has stacks for; smp tests skip APs beyond it.
-inline constexpr std::uint32_t kMaxVcpus = 16;
+// vCPUs the guest has stacks for.
+using altpv::testbed::kMaxVcpus;
 
 using ApFunction = void (*)(std::uint64_t arg);
 

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "abi/abi.h"
 #include "altpv/msr.h"
 #include "disassembler.h"
 #include "guest_elf.h"

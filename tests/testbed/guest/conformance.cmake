@@ -13,7 +13,7 @@ endif()
 
 foreach(driver IN ITEMS msr_conformance patching)
   add_executable(${driver}_test ${CMAKE_CURRENT_LIST_DIR}/${driver}_test.cpp)
-  target_link_libraries(${driver}_test PRIVATE testbed_report GTest::gtest_main)
+  target_link_libraries(${driver}_test PRIVATE testbed_report altpv_testbed_abi GTest::gtest_main)
   target_compile_definitions(${driver}_test PRIVATE
                              ALTPV_VMM_PATH="$<TARGET_FILE:altpv-vmm>"
                              ALTPV_GUEST_PATH="$<TARGET_FILE:altpv-guest>")

@@ -104,8 +104,14 @@ bool holds_form(const SiteRecord& site, const Form& form, std::span<const std::u
   const auto same = [&](std::span<const std::uint8_t> want) {
     return std::equal(bytes.begin(), bytes.end(), want.begin(), want.end());
   };
-  if (form.alt == nullptr) return same(inspect::original_bytes(site));
-  if (form.alt->kind == AltKind::Bytes) return same(inspect::rendered_bytes(site, *form.alt));
+  if (form.alt == nullptr) {
+    const inspect::SiteCopy original = inspect::copy_to_site(site, inspect::original_bytes(site));
+    return original.relocation.refusal == Refusal::None && same(original.bytes);
+  }
+  if (form.alt->kind == AltKind::Bytes) {
+    const auto rendered = inspect::rendered_bytes(site, *form.alt);
+    return rendered.has_value() && same(*rendered);
+  }
   return inspect::call_target(site, *form.alt, bytes, address).has_value();
 }
 
