@@ -94,9 +94,14 @@ struct DemoFindings {
   bool passed() const;
 };
 
-// The strategies and ops figures.msr measures, in its order.
+// The strategies and ops figures.msr measures, in its order. altpv is the
+// PV backend's generic stub path (natively the instruction), altpv_stub its
+// hand-written stubs, measured only for the constant-index ops.
 const std::vector<std::string>& figure_strategies();
 const std::vector<std::string>& figure_ops();
+bool figure_measured(std::string_view strategy, std::string_view op);
+// The MSR accesses one op makes: the context switch writes three MSRs.
+std::uint64_t msr_accesses(std::string_view op);
 
 // Boots `machine` twice: msr.workload with altpv.debug and --dump-text
 // (conformance and decisions), then msr.safe and figures.msr with
