@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# MSR conformance driver (issue #5): boots msr.workload and friends under
+# MSR conformance driver: boots msr.workload and friends under
 # every CPU model and personality and checks them with testbed/report/
 # testbed_report. Included at the end of tests/testbed/guest/CMakeLists.txt.
 if(NOT TARGET testbed_report)
