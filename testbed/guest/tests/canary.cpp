@@ -7,7 +7,7 @@
 #include "expect.h"
 #include "test_registry.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 void canary_fail() {
@@ -19,4 +19,4 @@ void canary_fail() {
 GUEST_TEST_BY_NAME("canary.fail", canary_fail);
 
 }  // namespace
-}  // namespace guest
+}  // namespace altpv::guest
