@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "altpv/backend.h"
-#include "altpv/features.h"
 #include "altpv/engine/planner.h"
+#include "altpv/features.h"
 #include "site_image.h"
 
 namespace altpv::inspect {

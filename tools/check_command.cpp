@@ -13,7 +13,10 @@
 namespace altpv::inspect {
 
 int run_check(const CheckOptions& options, std::FILE* out) {
-  const InspectedFile f(options.file);
+  return print_check(InspectedFile(options.file), options, out);
+}
+
+int print_check(const InspectedFile& f, const CheckOptions& options, std::FILE* out) {
   const std::vector<Problem> problems = check_sites(f);
   const std::size_t sites = f.image.table().size();
   std::set<std::size_t> bad_sites;
@@ -31,16 +34,16 @@ int run_check(const CheckOptions& options, std::FILE* out) {
     fmt::print(
         out, "{}\n",
         nlohmann::json{
-            {"file", options.file}, {"sites", sites}, {"ok", problems.empty()}, {"problems", list}}
+            {"file", f.elf.path()}, {"sites", sites}, {"ok", problems.empty()}, {"problems", list}}
             .dump(2));
   } else {
     for (const Problem& p : problems) fmt::print(out, "{}: {}\n", f.site_label(p.site), p.what);
     if (sites == 0) {
-      fmt::print(out, "{}: no altpv sites\n", options.file);
+      fmt::print(out, "{}: no altpv sites\n", f.elf.path());
     } else if (problems.empty()) {
-      fmt::print(out, "{}: {} sites, no problems\n", options.file, sites);
+      fmt::print(out, "{}: {} sites, no problems\n", f.elf.path(), sites);
     } else {
-      fmt::print(out, "{}: {} problem{} in {} of {} sites\n", options.file, problems.size(),
+      fmt::print(out, "{}: {} problem{} in {} of {} sites\n", f.elf.path(), problems.size(),
                  problems.size() == 1 ? "" : "s", bad_sites.size(), sites);
     }
   }

@@ -6,6 +6,9 @@
 #include <cstdio>
 #include <string>
 
+#include "altpv/features.h"
+#include "inspected_file.h"
+
 namespace altpv::inspect {
 
 inline constexpr int kExitOk = 0;
@@ -38,5 +41,15 @@ int run_list(const ListOptions& options, std::FILE* out);
 int run_plan(const PlanOptions& options, std::FILE* out);
 int run_check(const CheckOptions& options, std::FILE* out);
 int run_diff(const DiffOptions& options, std::FILE* out);
+
+// The same commands on files already read (the fuzz target parses its input
+// once); the options' file names are not used. `err` gets the summary line
+// of a failing list or plan (stderr for run_*).
+int print_list(const InspectedFile& file, const ListOptions& options, std::FILE* out,
+               std::FILE* err);
+int print_plan(const InspectedFile& file, const FeatureSet& features, const PlanOptions& options,
+               std::FILE* out, std::FILE* err);
+int print_check(const InspectedFile& file, const CheckOptions& options, std::FILE* out);
+int print_diff(const InspectedFile& file, const InspectedFile& dump, std::FILE* out);
 
 }  // namespace altpv::inspect

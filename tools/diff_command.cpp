@@ -39,6 +39,13 @@ void require_same_program(const InspectedFile& file, const InspectedFile& dump) 
     if (a[i]->name != b[i]->name || a[i]->addr != b[i]->addr || a[i]->size != b[i]->size) {
       fail(fmt::format("section {} differs in name, address or size", a[i]->name));
     }
+    // Only sections with file bytes are laid out: a NOBITS section in the
+    // dump would leave the sites it should hold without bytes.
+    if (a[i]->has_file_bytes() != b[i]->has_file_bytes()) {
+      fail(fmt::format(
+          "section {} has {} in the dump", a[i]->name,
+          b[i]->has_file_bytes() ? "contents that the file lacks" : "no contents (NOBITS)"));
+    }
     const bool table =
         a[i]->name == kSitesSection || a[i]->name == kAltsSection || a[i]->name == kReplSection;
     if (table && !same_bytes(file.elf.contents(*a[i]), dump.elf.contents(*b[i]))) {
@@ -101,8 +108,10 @@ std::optional<std::string> identify(const SiteRecord& site, std::span<const std:
 }  // namespace
 
 int run_diff(const DiffOptions& options, std::FILE* out) {
-  const InspectedFile file(options.file);
-  const InspectedFile dump(options.dump);
+  return print_diff(InspectedFile(options.file), InspectedFile(options.dump), out);
+}
+
+int print_diff(const InspectedFile& file, const InspectedFile& dump, std::FILE* out) {
   require_same_program(file, dump);
 
   const SiteTable& table = file.image.table();
@@ -116,8 +125,11 @@ int run_diff(const DiffOptions& options, std::FILE* out) {
     }
     const SiteRecord& site = table.sites_begin[i];
     const std::uint64_t address = file.site_address(i);
-    // Same layout as the file, in which validate_site found the site.
-    const auto bytes = dump.image.bytes_at(address, site.len).value();
+    const auto laid_out = dump.image.bytes_at(address, site.len);
+    if (!laid_out) {
+      dump.elf.fail(fmt::format("{}: no bytes in the dump at {:#x}", file.site_label(i), address));
+    }
+    const auto bytes = *laid_out;
     const auto form = identify(site, bytes, address);
     if (!form) ++unidentified;
     fmt::print(out, "{}: {}\n", file.site_label(i),
@@ -125,9 +137,10 @@ int run_diff(const DiffOptions& options, std::FILE* out) {
     print_disassembly(out, disassemble(bytes, address), address);
   }
   if (table.size() == 0) {
-    fmt::print(out, "{}: no altpv sites\n", options.file);
+    fmt::print(out, "{}: no altpv sites\n", file.elf.path());
   } else {
-    fmt::print(out, "{}: {} sites, {} not identified\n", options.dump, table.size(), unidentified);
+    fmt::print(out, "{}: {} sites, {} not identified\n", dump.elf.path(), table.size(),
+               unidentified);
   }
   return unidentified == 0 ? kExitOk : kExitProblems;
 }

@@ -8,9 +8,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -30,6 +32,16 @@ bool in_file(std::uint64_t offset, std::uint64_t size, std::uint64_t file_size) 
 }
 
 std::vector<std::uint8_t> read_bytes(const std::string& path) {
+  // A directory opens as a stream and throws only when read, with a message
+  // about filebufs; a FIFO could block forever.
+  std::error_code ec;
+  const auto type = std::filesystem::status(path, ec).type();
+  if (type == std::filesystem::file_type::directory) {
+    throw InspectError(fmt::format("{}: is a directory, not an ELF file", path));
+  }
+  if (!ec && type != std::filesystem::file_type::regular) {
+    throw InspectError(fmt::format("{}: not a regular file", path));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InspectError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
   std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in),
@@ -67,9 +79,13 @@ std::span<const std::uint8_t> ElfFile::contents(const Section& section) const {
 }
 
 ElfFile ElfFile::read(const std::string& path) {
+  return parse(path, read_bytes(path));
+}
+
+ElfFile ElfFile::parse(const std::string& path, std::vector<std::uint8_t> bytes) {
   ElfFile f;
   f.path_ = path;
-  f.bytes_ = read_bytes(path);
+  f.bytes_ = std::move(bytes);
   const std::vector<std::uint8_t>& b = f.bytes_;
 
   // The identification and header, checked by hand so that each problem gets

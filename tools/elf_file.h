@@ -31,6 +31,8 @@ class ElfFile {
  public:
   // Reads and validates `path`; throws InspectError("PATH: problem").
   static ElfFile read(const std::string& path);
+  // Validates `bytes`, named `path` in messages.
+  static ElfFile parse(const std::string& path, std::vector<std::uint8_t> bytes);
 
   const std::string& path() const { return path_; }
   const std::vector<Section>& sections() const { return sections_; }

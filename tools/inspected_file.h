@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "elf_file.h"
 #include "site_image.h"
@@ -12,8 +13,10 @@
 namespace altpv::inspect {
 
 struct InspectedFile {
-  explicit InspectedFile(const std::string& path)
-      : elf(ElfFile::read(path)), image(elf), symbols(elf.symbols()) {}
+  explicit InspectedFile(const std::string& path) : InspectedFile(ElfFile::read(path)) {}
+  explicit InspectedFile(ElfFile file) : elf(std::move(file)), image(elf), symbols(elf.symbols()) {}
+  InspectedFile(const InspectedFile&) = delete;
+  InspectedFile& operator=(const InspectedFile&) = delete;
 
   // The vaddr of site `index` (computed from its record, even a broken one).
   std::uint64_t site_address(std::size_t index) const {

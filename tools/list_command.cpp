@@ -85,7 +85,10 @@ void print_site(std::FILE* out, const InspectedFile& f, std::size_t index) {
 }  // namespace
 
 int run_list(const ListOptions& options, std::FILE* out) {
-  const InspectedFile f(options.file);
+  return print_list(InspectedFile(options.file), options, out, stderr);
+}
+
+int print_list(const InspectedFile& f, const ListOptions& options, std::FILE* out, std::FILE* err) {
   const SiteTable& table = f.image.table();
   std::size_t invalid = 0;
   for (std::size_t i = 0; i < table.size(); ++i) {
@@ -94,14 +97,14 @@ int run_list(const ListOptions& options, std::FILE* out) {
   if (options.json) {
     json sites = json::array();
     for (std::size_t i = 0; i < table.size(); ++i) sites.push_back(site_json(f, i));
-    fmt::print(out, "{}\n", json{{"file", options.file}, {"sites", sites}}.dump(2));
+    fmt::print(out, "{}\n", json{{"file", f.elf.path()}, {"sites", sites}}.dump(2));
   } else if (!f.image.has_sites()) {
-    fmt::print(out, "{}: no altpv sites\n", options.file);
+    fmt::print(out, "{}: no altpv sites\n", f.elf.path());
   } else {
     for (std::size_t i = 0; i < table.size(); ++i) print_site(out, f, i);
   }
   if (invalid == 0) return kExitOk;
-  fmt::print(stderr, "altpv-inspect: {}: {} of {} site records invalid\n", options.file, invalid,
+  fmt::print(err, "altpv-inspect: {}: {} of {} site records invalid\n", f.elf.path(), invalid,
              table.size());
   return kExitProblems;
 }

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: MIT
 // altpv-inspect: inspect and check the patch sites of an ELF file.
+#include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <CLI/CLI.hpp>
 
 #include "commands.h"
@@ -71,6 +76,17 @@ int main(int argc, char** argv) {
       "Exit status: 0 fine; 1 problems found (check, diff) or invalid site records;\n"
       "2 unreadable or malformed input. See docs/inspect.md.");
 
+  // CLI11 would report a mistyped subcommand as "A subcommand is required".
+  std::vector<std::string> names;
+  for (const CLI::App* sub : std::as_const(app).get_subcommands(nullptr)) {
+    names.push_back(sub->get_name());
+  }
+  if (argc > 1 && argv[1][0] != '-' &&
+      std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+    fmt::print(stderr, "altpv-inspect: unknown subcommand '{}' (valid: {})\n", argv[1],
+               fmt::join(names, ", "));
+    return kExitBadInput;
+  }
   CLI11_PARSE(app, argc, argv);
   try {
     if (list_cmd->parsed()) return run_list(list, stdout);

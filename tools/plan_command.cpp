@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: MIT
 // `plan`: the decision report the engine would print at boot for a feature
 // set, line for line as altpv::format_decision writes it.
-#include <algorithm>
 #include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <nlohmann/json.hpp>
 
-#include "altpv/features.h"
 #include "altpv/engine/report.h"
+#include "altpv/features.h"
 #include "boot_plan.h"
 #include "commands.h"
 #include "disassembler.h"
@@ -23,37 +21,15 @@ namespace {
 
 using nlohmann::json;
 
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
-}
-
-// Applies `list` to the empty set with the engine's override parser; every
-// unknown name is collected (not just the first) for the error.
+// Applies `list` to the empty set with the engine's override parser.
 FeatureSet parse_features(std::string_view list) {
-  FeatureSet set;
-  std::vector<std::string_view> unknown;
-  for (std::string_view rest = list;;) {
-    const OverrideResult r = apply_overrides(set, rest);
-    if (r.ok) {
-      set = r.features;
-      break;
-    }
-    unknown.push_back(trim(r.bad_item));
-    // Keep the valid items before the bad one, go on after it.
-    const auto at = static_cast<std::size_t>(r.bad_item.data() - rest.data());
-    set = apply_overrides(set, rest.substr(0, at)).features;
-    rest = rest.substr(std::min(rest.size(), at + r.bad_item.size() + 1));
+  const OverrideResult r = apply_overrides(FeatureSet{}, list);
+  if (!r.ok) {
+    char why[512];
+    format_override_error(list, why, sizeof why);
+    throw InspectError(fmt::format("--features: {}", why));
   }
-  if (!unknown.empty()) {
-    char known[256];
-    format_features(FeatureSet(~std::uint64_t{0}), known, sizeof known);
-    throw InspectError(fmt::format("--features: unknown feature{} '{}' (known: {})",
-                                   unknown.size() > 1 ? "s" : "", fmt::join(unknown, "', '"),
-                                   known));
-  }
-  return set;
+  return r.features;
 }
 
 json decision_json(const Decision& d, const std::string& where, const char* line) {
@@ -77,7 +53,11 @@ json decision_json(const Decision& d, const std::string& where, const char* line
 
 int run_plan(const PlanOptions& options, std::FILE* out) {
   const FeatureSet features = parse_features(options.features);
-  const InspectedFile f(options.file);
+  return print_plan(InspectedFile(options.file), features, options, out, stderr);
+}
+
+int print_plan(const InspectedFile& f, const FeatureSet& features, const PlanOptions& options,
+               std::FILE* out, std::FILE* err) {
   // A host tool cannot know where a booted image's stubs are, so it plans
   // without a backend: no call alternative matches (docs/inspect.md).
   const std::vector<Decision> decisions = plan_boot(f.image, features, nullptr);
@@ -100,13 +80,13 @@ int run_plan(const PlanOptions& options, std::FILE* out) {
     format_features(features, names, sizeof names);
     fmt::print(
         out, "{}\n",
-        json{{"file", options.file}, {"features", names}, {"backend", "none"}, {"decisions", lines}}
+        json{{"file", f.elf.path()}, {"features", names}, {"backend", "none"}, {"decisions", lines}}
             .dump(2));
   } else if (decisions.empty()) {
-    fmt::print(out, "{}: no altpv sites\n", options.file);
+    fmt::print(out, "{}: no altpv sites\n", f.elf.path());
   }
   if (refused == 0) return kExitOk;
-  fmt::print(stderr, "altpv-inspect: {}: {} of {} sites would be refused\n", options.file, refused,
+  fmt::print(err, "altpv-inspect: {}: {} of {} sites would be refused\n", f.elf.path(), refused,
              decisions.size());
   return kExitProblems;
 }

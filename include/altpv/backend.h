@@ -85,6 +85,10 @@ class Backend {
   }
 
   virtual const char* name() const = 0;
+  // False while the backend cannot serve the stubs it hands out (e.g. a
+  // handler they forward to is not set yet). A site whose chosen alternative
+  // is such a call is then refused, not patched to a stub that would fail.
+  virtual bool ready() const { return true; }
 
  protected:
   ~Backend() = default;

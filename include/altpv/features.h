@@ -98,16 +98,25 @@ CpuidResult cpuid_instruction(std::uint32_t leaf, std::uint32_t subleaf);
 
 // An override string, like Linux clearcpuid=: comma-separated "+name" (force
 // on) and "-name" (clear). "name" alone means "+name". Whitespace is ignored.
+// Every item is read, so that an error can name all the unknown ones.
 struct OverrideResult {
   bool ok = false;
   FeatureSet features;
   std::uint64_t forced = 0;   // bits the string turned on
   std::uint64_t cleared = 0;  // bits the string turned off
-  // On failure: the offending item, pointing into the input string.
+  // On failure: the first offending item, pointing into the input string,
+  // and how many items were unknown.
   std::string_view bad_item;
+  std::size_t unknown_items = 0;
 };
 
 OverrideResult apply_overrides(FeatureSet base, std::string_view overrides);
+
+// Writes the error for an override string that apply_overrides() refused:
+// every unknown item, then the valid names, e.g.
+//   unknown features 'foo', '-bar' (valid: wrmsrns, msr_imm, ...)
+// Returns the length written (truncated as format_features does).
+std::size_t format_override_error(std::string_view overrides, char* buf, std::size_t size);
 
 // Writes "wrmsrns,serialize,..." (the set bits) into buf; returns the length
 // written, truncated to size-1, always NUL-terminated when size > 0.

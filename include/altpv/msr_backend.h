@@ -75,6 +75,9 @@ class MsrBackend final : public Backend {
                    AltKind kind) const override;
   SiteCode code(const CallSite& site) const override;
   const char* name() const override { return "msr-pv"; }
+  // Ready once set_msr_handler() was given a handler: without one, every
+  // stub would replay the native instruction, which faults in a process.
+  bool ready() const override;
 
  private:
   std::span<const Specialised> specialised_;

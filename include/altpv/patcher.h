@@ -22,6 +22,7 @@ struct ApplyStats {
   std::size_t patched = 0;    // rewritten
   std::size_t unchanged = 0;  // already held the chosen bytes
   std::size_t refused = 0;
+  std::size_t no_backend = 0;  // of the refused: a call needs a backend, none or not ready
   std::size_t original = 0;
   bool table_rejected = false;  // scratch too small: nothing was written
 };

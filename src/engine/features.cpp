@@ -45,6 +45,35 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// One item of an override string: "+name", "-name" or "name".
+struct OverrideItem {
+  std::string_view raw;  // as written, between the commas
+  bool on = true;
+  const NamedFeature* feature = nullptr;  // nullptr: unknown name
+};
+
+// Takes the next non-empty item off the front of `rest`; false at the end.
+bool next_item(std::string_view& rest, OverrideItem& item) {
+  while (!rest.empty()) {
+    // By hand: find() would need memchr, and substr() can throw.
+    std::size_t comma = 0;
+    while (comma < rest.size() && rest[comma] != ',') ++comma;
+    item.raw = std::string_view(rest.data(), comma);
+    rest.remove_prefix(comma < rest.size() ? comma + 1 : comma);
+
+    std::string_view name = trim(item.raw);
+    if (name.empty()) continue;
+    item.on = true;
+    if (name.front() == '+' || name.front() == '-') {
+      item.on = name.front() == '+';
+      name.remove_prefix(1);
+    }
+    item.feature = find_name(name);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 const char* feature_name(unsigned bit) {
@@ -60,27 +89,13 @@ bool feature_is_synthetic(unsigned bit) {
 OverrideResult apply_overrides(FeatureSet base, std::string_view overrides) {
   OverrideResult result;
   std::uint64_t bits = base.bits();
-  while (!overrides.empty()) {
-    // By hand: find() would need memchr, and substr() can throw.
-    std::size_t comma = 0;
-    while (comma < overrides.size() && overrides[comma] != ',') ++comma;
-    const std::string_view raw(overrides.data(), comma);
-    overrides.remove_prefix(comma < overrides.size() ? comma + 1 : comma);
-
-    std::string_view item = trim(raw);
-    if (item.empty()) continue;
-    bool on = true;
-    if (item.front() == '+' || item.front() == '-') {
-      on = item.front() == '+';
-      item.remove_prefix(1);
+  for (OverrideItem item; next_item(overrides, item);) {
+    if (item.feature == nullptr) {
+      if (result.unknown_items++ == 0) result.bad_item = item.raw;
+      continue;
     }
-    const NamedFeature* f = find_name(item);
-    if (f == nullptr) {
-      result.bad_item = raw;
-      return result;
-    }
-    const std::uint64_t mask = std::uint64_t{1} << f->bit;
-    if (on) {
+    const std::uint64_t mask = std::uint64_t{1} << item.feature->bit;
+    if (item.on) {
       bits |= mask;
       result.forced |= mask;
       result.cleared &= ~mask;
@@ -90,9 +105,34 @@ OverrideResult apply_overrides(FeatureSet base, std::string_view overrides) {
       result.forced &= ~mask;
     }
   }
-  result.ok = true;
-  result.features = FeatureSet(bits);
+  result.ok = result.unknown_items == 0;
+  if (result.ok) result.features = FeatureSet(bits);
   return result;
+}
+
+std::size_t format_override_error(std::string_view overrides, char* buf, std::size_t size) {
+  std::size_t unknown = 0;
+  OverrideItem item;
+  for (std::string_view rest = overrides; next_item(rest, item);) {
+    if (item.feature == nullptr) ++unknown;
+  }
+  TextBuffer out(buf, size);
+  out.str(unknown == 1 ? "unknown feature " : "unknown features ");
+  bool first = true;
+  for (std::string_view rest = overrides; next_item(rest, item);) {
+    if (item.feature != nullptr) continue;
+    out.str(first ? "'" : ", '").str(trim(item.raw)).chr('\'');
+    first = false;
+  }
+  out.str(" (valid: ");
+  first = true;
+  for (const auto& f : kFeatures) {
+    if (!first) out.str(", ");
+    out.str(f.name);
+    first = false;
+  }
+  out.chr(')');
+  return out.length();
 }
 
 std::size_t format_features(FeatureSet set, char* buf, std::size_t size) {

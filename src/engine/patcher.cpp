@@ -9,8 +9,17 @@ constexpr std::uint32_t kOverlapMark = 1u << 31;
 constexpr std::uint32_t kDuplicateMark = 1u << 30;
 constexpr std::uint32_t kIndexMask = kDuplicateMark - 1;
 
-std::uintptr_t key(const SiteTable& table, std::uint32_t entry) {
-  return table.sites_begin[entry & kIndexMask].site_address();
+const SiteRecord& record(const SiteTable& table, std::uint32_t entry) {
+  return table.sites_begin[entry & kIndexMask];
+}
+
+// Address, then length: duplicated records sort next to each other even
+// among other records that start at the same byte.
+bool before(const SiteTable& table, std::uint32_t a, std::uint32_t b) {
+  const SiteRecord& x = record(table, a);
+  const SiteRecord& y = record(table, b);
+  if (x.site_address() != y.site_address()) return x.site_address() < y.site_address();
+  return x.len < y.len;
 }
 
 void sift_down(const SiteTable& table, std::span<std::uint32_t> a, std::size_t root,
@@ -18,8 +27,8 @@ void sift_down(const SiteTable& table, std::span<std::uint32_t> a, std::size_t r
   for (;;) {
     std::size_t child = 2 * root + 1;
     if (child >= n) return;
-    if (child + 1 < n && key(table, a[child + 1]) > key(table, a[child])) ++child;
-    if (key(table, a[root]) >= key(table, a[child])) return;
+    if (child + 1 < n && before(table, a[child], a[child + 1])) ++child;
+    if (!before(table, a[root], a[child])) return;
     const std::uint32_t t = a[root];
     a[root] = a[child];
     a[child] = t;
@@ -39,18 +48,31 @@ void sort_by_address(const SiteTable& table, std::span<std::uint32_t> a) {
   }
 }
 
-// After sorting, a site overlaps its successor when the successor starts
-// before it ends. Both are refused: neither can be trusted.
+std::uintptr_t end_of(const SiteRecord& r) {
+  return r.site_address() + r.len;
+}
+
+// Every site that shares a byte with any other is refused: neither can be
+// trusted. In address order a site overlaps an earlier one exactly when it
+// starts before the furthest end so far (not just its neighbour's end: a
+// long site can cover several later ones), and a later one exactly when its
+// successor starts before it ends.
 void mark_conflicts(const SiteTable& table, std::span<std::uint32_t> a) {
-  for (std::size_t i = 1; i < a.size(); ++i) {
-    const SiteRecord& prev = table.sites_begin[a[i - 1] & kIndexMask];
-    const SiteRecord& cur = table.sites_begin[a[i] & kIndexMask];
-    const std::uintptr_t prev_end = prev.site_address() + prev.len;
-    if (cur.site_address() >= prev_end) continue;
-    const bool same = cur.site_address() == prev.site_address() && cur.len == prev.len;
-    const std::uint32_t mark = same ? kDuplicateMark : kOverlapMark;
-    a[i - 1] |= mark;
-    a[i] |= mark;
+  std::uintptr_t furthest_end = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const SiteRecord& cur = record(table, a[i]);
+    const bool overlaps_earlier = i > 0 && cur.site_address() < furthest_end;
+    const bool overlaps_later =
+        i + 1 < a.size() && record(table, a[i + 1]).site_address() < end_of(cur);
+    if (overlaps_earlier || overlaps_later) a[i] |= kOverlapMark;
+    if (end_of(cur) > furthest_end) furthest_end = end_of(cur);
+    if (i > 0) {
+      const SiteRecord& prev = record(table, a[i - 1]);
+      if (prev.site_address() == cur.site_address() && prev.len == cur.len) {
+        a[i - 1] |= kDuplicateMark;
+        a[i] |= kDuplicateMark;
+      }
+    }
   }
 }
 
@@ -96,6 +118,9 @@ ApplyStats apply(const SiteTable& table, const FeatureSet& features, const Backe
         break;
       case Verdict::Refused:
         ++stats.refused;
+        if (d.refusal == Refusal::NoBackend || d.refusal == Refusal::BackendNotReady) {
+          ++stats.no_backend;
+        }
         break;
     }
     if (d.verdict != Verdict::Refused && d.chosen == kOriginal) ++stats.original;

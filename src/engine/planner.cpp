@@ -199,6 +199,8 @@ const char* refusal_name(Refusal r) {
       return "unknown alternative kind or call length";
     case Refusal::BadCondition:
       return "condition names no feature";
+    case Refusal::ReservedBits:
+      return "reserved bytes or undefined flag bits set in the record";
     case Refusal::Overlap:
       return "site overlaps another site";
     case Refusal::Duplicate:
@@ -207,6 +209,10 @@ const char* refusal_name(Refusal r) {
       return "site holds neither its original nor a known alternative";
     case Refusal::CallOutOfRange:
       return "stub out of rel32 range";
+    case Refusal::NoBackend:
+      return "pv call alternative, but no backend was given";
+    case Refusal::BackendNotReady:
+      return "backend not ready (no handler set)";
     case Refusal::Undecodable:
       return "bytes copied into the site do not decode into whole instructions";
     case Refusal::RelocOutOfRange:
@@ -229,6 +235,12 @@ bool condition_holds(std::uint16_t cond, const FeatureSet& features) {
 
 Refusal validate_site(const SiteTable& table, std::size_t index) {
   const SiteRecord& site = table.sites_begin[index];
+  // A record using bits this engine does not define was written for another
+  // format version: it cannot be verified, so it is not trusted.
+  if ((site.flags & ~kSiteHasConstant) != 0 ||
+      (site.reserved[0] | site.reserved[1] | site.reserved[2]) != 0) {
+    return Refusal::ReservedBits;
+  }
   if (site.len == 0) return Refusal::ZeroLength;
   if (site.len > kMaxSiteLength) return Refusal::TooLong;
   // altpv_repl is executable (as Linux's .altinstr_replacement is, so that
@@ -312,7 +324,15 @@ Decision plan_site(const SiteTable& table, std::size_t index, const FeatureSet& 
   for (std::size_t i = 0; i < site.nalts; ++i) {
     const AltRecord& alt = *alt_at(site, i);
     if (!condition_holds(alt.cond, features)) continue;
+    if (alt.kind != AltKind::Bytes && backend == nullptr && features.has(Feature::Pv)) {
+      d.refusal = Refusal::NoBackend;
+      return d;
+    }
     const Render r = render_alt(site, alt, backend, d.address, d.new_bytes, d.refusal, &d.form);
+    if (r != Render::NoStub && alt.kind != AltKind::Bytes && !backend->ready()) {
+      d.refusal = Refusal::BackendNotReady;
+      return d;
+    }
     if (r == Render::NoStub) continue;
     d.chosen = static_cast<int>(i);
     d.cond = alt.cond;
@@ -336,6 +356,10 @@ Decision plan_choice(const SiteTable& table, std::size_t index, int chosen,
     }
     const AltRecord& alt = *alt_at(site, static_cast<std::size_t>(chosen));
     const Render r = render_alt(site, alt, backend, d.address, d.new_bytes, d.refusal, &d.form);
+    if (r == Render::Ok && alt.kind != AltKind::Bytes && !backend->ready()) {
+      d.refusal = Refusal::BackendNotReady;
+      return d;
+    }
     if (r == Render::NoStub) d.refusal = Refusal::NoSuchChoice;
     if (r != Render::Ok) return d;
     d.chosen = chosen;

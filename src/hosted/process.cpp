@@ -39,7 +39,9 @@ ProcessFeatures process_features(const FeatureSet& cpu, const char* overrides) {
   ProcessFeatures out;
   const OverrideResult r = apply_overrides(cpu, overrides != nullptr ? overrides : "");
   if (!r.ok) {
-    out.error = std::string(kFeaturesEnv) + ": unknown feature '" + std::string(r.bad_item) + "'";
+    char why[512];
+    format_override_error(overrides, why, sizeof why);
+    out.error = std::string(kFeaturesEnv) + ": " + why;
     return out;
   }
   for (unsigned bit = 0; bit < ALTPV_FEATURE_COUNT; ++bit) {
@@ -87,6 +89,18 @@ PatchResult patch_process(const FeatureSet& features, const Backend* backend,
   }
   result.stats = patch_image(features, backend, observer);
   result.ok = !result.stats.table_rejected;
+  // The planner refused the sites that would call a backend; say why here,
+  // or the first MSR access is an unexplained SIGSEGV.
+  if (result.stats.no_backend > 0) {
+    result.ok = false;
+    result.error = std::string(kFeaturesEnv) + ": pv is set, but " +
+                   (backend == nullptr ? std::string("no backend was given")
+                                       : "backend '" + std::string(backend->name()) +
+                                             "' is not ready (no handler set)") +
+                   ": " + std::to_string(result.stats.no_backend) +
+                   " sites that call it were refused and keep their native instruction";
+    std::fprintf(stderr, "altpv: %s (%s=1 lists them)\n", result.error.c_str(), kDebugEnv);
+  }
   return result;
 }
 

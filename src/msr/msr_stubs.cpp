@@ -154,6 +154,10 @@ ALTPV_MSR_STUB_READ_SAFE_CONST(altpv_msr_stub_rdmsr64_safe, altpv_msr_handle_rdm
 
 namespace altpv {
 
+bool MsrBackend::ready() const {
+  return g_handler != nullptr;
+}
+
 const void* MsrBackend::stub(std::uint16_t op, std::uint32_t, bool has_constant,
                              AltKind kind) const {
   // The stubs in this build return the way this build's sites call.

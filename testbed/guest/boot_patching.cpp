@@ -80,10 +80,12 @@ FeatureSet boot_features(const Cmdline& cmdline) {
   if (!overrides.found) return features;
   const OverrideResult result = apply_overrides(features, overrides.value);
   if (!result.ok) {
-    char buf[160];
+    char buf[256];
     TextBuffer msg(buf, sizeof buf);
-    msg.str("altpv.features=: unknown feature '").str(result.bad_item).str("'");
-    panic(msg.view());
+    msg.str("altpv.features=: ");
+    char why[200];
+    format_override_error(overrides.value, why, sizeof why);
+    panic(msg.str(why).view());
   }
   return result.features;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // A Backend that hands out one stub address (or none) and remembers what the
-// engine asked for, so tests can check the op, constant and call shape.
+// engine asked for, so tests can check the op, constant and call shape. It
+// can also claim not to be ready.
 #pragma once
 
 #include <cstdint>
@@ -27,8 +28,10 @@ class FakeBackend final : public Backend {
     return reinterpret_cast<const void*>(stub_);
   }
   const char* name() const override { return "fake"; }
+  bool ready() const override { return is_ready; }
 
   mutable std::vector<Query> queries;
+  bool is_ready = true;
 
  private:
   std::uintptr_t stub_;  // never called: the planner only computes rel32 to it

@@ -173,6 +173,32 @@ TEST(Overrides, UnknownNameIsNamedInBadItem) {
   EXPECT_LE(r.bad_item.data() + r.bad_item.size(), input.data() + input.size());
 }
 
+TEST(Overrides, EveryUnknownItemIsCounted) {
+  const OverrideResult r = apply_overrides(FeatureSet{}, "foo, wrmsrns,-bar,+baz");
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.unknown_items, 3u);
+  EXPECT_EQ(r.bad_item, "foo");
+}
+
+TEST(OverrideError, ListsEveryUnknownItemAndTheValidNames) {
+  char buf[256];
+  const std::size_t n = format_override_error(" foo, wrmsrns,-bar ,+", buf, sizeof buf);
+  EXPECT_EQ(std::string_view(buf, n),
+            "unknown features 'foo', '-bar', '+' (valid: wrmsrns, msr_imm, serialize, rdpid, "
+            "fsgsbase, hypervisor, rdtscp, pv)");
+  format_override_error("rdpid,bogus", buf, sizeof buf);
+  EXPECT_EQ(std::string_view(buf).substr(0, 31), "unknown feature 'bogus' (valid:");
+}
+
+TEST(OverrideError, TruncatesSafely) {
+  std::array<char, 16> buf;
+  buf.fill('x');
+  const std::size_t n = format_override_error("foo,bar", buf.data(), 12);
+  EXPECT_EQ(n, 11u);
+  EXPECT_EQ(buf[11], '\0');
+  EXPECT_EQ(buf[12], 'x');
+}
+
 TEST(Overrides, SignWithoutNameIsRejected) {
   for (const char* s : {"+", "-", "pv,-"}) {
     EXPECT_FALSE(apply_overrides(FeatureSet{}, s).ok) << s;

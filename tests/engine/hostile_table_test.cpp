@@ -3,6 +3,7 @@
 // is never written, while a valid site in the same table is still patched.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <functional>
 #include <vector>
@@ -106,6 +107,13 @@ const DamageCase kDamage[] = {
      [](B& b, std::size_t v) { b.alt(v, 3).cond = ALTPV_NOT(200); }, Refusal::BadCondition},
     {"condition on an unnamed bit", [](B& b, std::size_t v) { b.alt(v, 1).cond = 7; },
      Refusal::BadCondition},
+    {"reserved byte set", [](B& b, std::size_t v) { b.record(v).reserved[2] = 1; },
+     Refusal::ReservedBits},
+    {"undefined flag bit", [](B& b, std::size_t v) { b.record(v).flags = 0x80; },
+     Refusal::ReservedBits},
+    {"undefined flag bit beside has-constant",
+     [](B& b, std::size_t v) { b.record(v).flags = kSiteHasConstant | 0x02; },
+     Refusal::ReservedBits},
 };
 
 TEST(HostileTable, UndamagedVictimIsPatched) {
@@ -150,6 +158,100 @@ TEST(HostileTable, OverlappingSitesAreBothRefused) {
     const std::optional<Decision> d = t.observer.at(t.b.address(i));
     ASSERT_TRUE(d.has_value());
     EXPECT_EQ(d->refusal, Refusal::Overlap);
+  }
+}
+
+// Not only neighbours: a long site covers two short ones that do not touch
+// each other, and all three are refused. (Checking neighbours after sorting
+// refused the long site and the first short one, and patched the second into
+// the middle of the long site's code.)
+TEST(HostileTable, EverySiteInsideALongerSiteIsRefused) {
+  // xor %eax,%eax; xor %ecx,%ecx; nop; xor %edx,%edx; nop x3: whole
+  // instructions at +2 and +5, so the short records are valid on their own.
+  const B::Site outer_site{{0x31, 0xc0, 0x31, 0xc9, 0x90, 0x31, 0xd2, 0x90, 0x90, 0x90},
+                           {B::bytes(ALTPV_COND_ALWAYS, {0xcc})},
+                           0,
+                           {}};
+  SiteTableBuilder b;
+  const std::size_t valid = b.add(kWrmsrSite);
+  const std::size_t outer = b.add(outer_site);
+  const std::size_t at2 = b.add_overlapping(outer, 2, 2);
+  const std::size_t at5 = b.add_overlapping(outer, 5, 2);
+  for (const std::size_t i : {at2, at5}) {
+    // Each would be patched on its own: the outer site's int3 alternative.
+    B::point(b.record(i).alts, reinterpret_cast<std::uintptr_t>(&b.alt(outer, 0)));
+    b.record(i).nalts = 1;
+    ASSERT_EQ(plan_site(b.table(), i, kFeatures, nullptr).verdict, Verdict::Patch);
+  }
+  RecordingTextWriter writer;
+  RecordingObserver observer;
+  std::vector<std::uint32_t> scratch(b.table().size());
+  const ApplyStats stats = apply(b.table(), kFeatures, nullptr, writer, scratch, &observer);
+  EXPECT_EQ(stats.refused, 3u);
+  EXPECT_EQ(stats.patched, 1u);
+  ASSERT_EQ(writer.writes.size(), 1u);
+  EXPECT_EQ(writer.writes[0].address, b.address(valid));
+  for (const std::size_t i : {outer, at2, at5}) {
+    SCOPED_TRACE(i);
+    const std::optional<Decision> d = observer.at(b.address(i));
+    ASSERT_TRUE(d.has_value());
+    EXPECT_EQ(d->refusal, Refusal::Overlap) << refusal_name(d->refusal);
+  }
+}
+
+// Records over windows of one site at pseudo-random offsets and lengths:
+// exactly the records that share a byte with another are refused, as an
+// all-pairs comparison finds them.
+TEST(HostileTable, OverlapsAreExactlyWhatAllPairsFind) {
+  std::uint32_t seed = 12345;
+  const auto next = [&seed](std::uint32_t n) {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 16) % n;
+  };
+  for (int round = 0; round < 50; ++round) {
+    SCOPED_TRACE(round);
+    SiteTableBuilder b;
+    const Bytes original(kMaxSiteLength, 0x90);
+    const std::size_t whole = b.add(B::Site{original, {}, 0, {}});
+    struct Window {
+      std::size_t offset, len;
+    };
+    std::vector<Window> windows;
+    const std::size_t count = 2 + next(20);
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::size_t offset = next(kMaxSiteLength - 1);
+      const std::size_t len = 1 + next(std::min<std::size_t>(8, kMaxSiteLength - offset));
+      windows.push_back({offset, len});
+      b.add_overlapping(whole, offset, len);
+    }
+    // The whole site's own record becomes one more window.
+    windows.insert(windows.begin(), Window{0, 1});
+    b.record(whole).len = 1;
+
+    RecordingTextWriter writer;
+    RecordingObserver observer;
+    std::vector<std::uint32_t> scratch(b.table().size());
+    const ApplyStats stats = apply(b.table(), kFeatures, nullptr, writer, scratch, &observer);
+    ASSERT_EQ(observer.decisions.size(), windows.size());
+    std::size_t refused = 0;
+    for (const Decision& d : observer.decisions) {
+      const Window w = windows[d.index];
+      bool overlaps = false, duplicated = false;
+      for (std::size_t j = 0; j < windows.size(); ++j) {
+        if (j == d.index) continue;
+        const Window o = windows[j];
+        overlaps |= o.offset < w.offset + w.len && w.offset < o.offset + o.len;
+        duplicated |= o.offset == w.offset && o.len == w.len;
+      }
+      const Refusal want =
+          duplicated ? Refusal::Duplicate : (overlaps ? Refusal::Overlap : Refusal::None);
+      EXPECT_EQ(d.refusal, want) << "window " << d.index << " at +" << w.offset << " len " << w.len
+                                 << ": " << refusal_name(d.refusal);
+      refused += overlaps ? 1 : 0;
+    }
+    EXPECT_EQ(stats.refused, refused);
+    EXPECT_EQ(stats.unchanged, windows.size() - refused);
+    EXPECT_TRUE(writer.writes.empty());
   }
 }
 

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <vector>
 
+#include "altpv/msr_backend.h"
 #include "altpv/op_ids.h"
 #include "fake_backend.h"
 #include "recording_text_writer.h"
@@ -170,13 +171,96 @@ TEST(Planner, CallWithoutStubDoesNotMatch) {
   SiteTableBuilder b;
   const std::size_t site = b.add(kCallRzSite);
   FakeBackend no_stub(0);
-  for (const Backend* backend :
-       {static_cast<const Backend*>(&no_stub), static_cast<const Backend*>(nullptr)}) {
-    const Decision d = plan_site(b.table(), site, features({Feature::Pv}), backend);
-    EXPECT_EQ(d.refusal, Refusal::None);
-    EXPECT_EQ(d.chosen, 1);
-    EXPECT_EQ(new_bytes(d), kMov2);
-  }
+  const Decision d = plan_site(b.table(), site, features({Feature::Pv}), &no_stub);
+  EXPECT_EQ(d.refusal, Refusal::None);
+  EXPECT_EQ(d.chosen, 1);
+  EXPECT_EQ(new_bytes(d), kMov2);
+}
+
+// Outside pv nothing says a backend should be there: the call just does not match.
+TEST(Planner, CallWithoutBackendDoesNotMatchOutsidePv) {
+  SiteTableBuilder b;
+  const std::size_t site = b.add(B::Site{kMovOriginal,
+                                         {B::call(ALTPV_COND_ALWAYS, AltKind::CallSkipRedZone),
+                                          B::bytes(ALTPV_COND_ALWAYS, {0xb8, 0x02, 0, 0, 0})},
+                                         ALTPV_OP_USER_BASE + 1,
+                                         {}});
+  const Decision d = plan_site(b.table(), site, features({Feature::Rdpid}), nullptr);
+  EXPECT_EQ(d.refusal, Refusal::None);
+  EXPECT_EQ(d.chosen, 1);
+  EXPECT_EQ(new_bytes(d), kMov2);
+}
+
+// Under pv the feature set says a backend is in charge: falling back to the
+// next alternative (for an MSR site, the native instruction, which faults in
+// a process) would hide the mistake, so the site is refused with its reason.
+TEST(Planner, PvCallWithoutBackendIsRefused) {
+  SiteTableBuilder b;
+  const std::size_t call = b.add(kCallRzSite);
+  const std::size_t bytes_only = b.add(kWrmsrSite);
+  const Decision d = plan_site(b.table(), call, features({Feature::Pv}), nullptr);
+  EXPECT_EQ(d.verdict, Verdict::Refused);
+  EXPECT_EQ(d.refusal, Refusal::NoBackend);
+  EXPECT_STREQ(refusal_name(d.refusal), "pv call alternative, but no backend was given");
+  // Sites whose choice is not a call are planned as usual.
+  EXPECT_EQ(plan_site(b.table(), bytes_only, features({Feature::Pv}), nullptr).verdict,
+            Verdict::Patch);
+}
+
+TEST(Planner, CallToABackendThatIsNotReadyIsRefused) {
+  SiteTableBuilder b;
+  const std::size_t site = b.add(kCallRzSite);
+  FakeBackend backend(b.text_end());
+  backend.is_ready = false;
+  const Decision d = plan_site(b.table(), site, features({Feature::Pv}), &backend);
+  EXPECT_EQ(d.verdict, Verdict::Refused);
+  EXPECT_EQ(d.refusal, Refusal::BackendNotReady);
+  // A backend that offers no stub for the op is not asked to serve it.
+  FakeBackend no_stub(0);
+  no_stub.is_ready = false;
+  EXPECT_EQ(plan_site(b.table(), site, features({Feature::Pv}), &no_stub).chosen, 1);
+}
+
+// A site already patched to a call can still be restored while the backend
+// is not ready: verification only needs the stub's address.
+TEST(Planner, RestoresACallWhileTheBackendIsNotReady) {
+  SiteTableBuilder b;
+  const std::size_t site = b.add(kCallRzSite);
+  FakeBackend backend(b.text_end());
+  const Decision call = plan_site(b.table(), site, features({Feature::Pv}), &backend);
+  ASSERT_EQ(call.verdict, Verdict::Patch);
+  RecordingTextWriter writer;
+  writer.write(call.address, call.new_bytes, call.len);
+  backend.is_ready = false;
+  const Decision back = plan_site(b.table(), site, FeatureSet{}, &backend);
+  EXPECT_EQ(back.verdict, Verdict::Patch);
+  EXPECT_EQ(back.chosen, 1);
+}
+
+// The MSR backend's stubs ask the MsrHandler; without one they would replay
+// the native instruction, so the backend is not ready until one is set.
+TEST(Planner, MsrBackendIsReadyOnlyWithAHandler) {
+  struct NoHandler final : MsrHandler {
+    MsrAccess write(std::uint32_t, std::uint64_t, bool) noexcept override {
+      return MsrAccess::Native;
+    }
+    MsrAccess read(std::uint32_t, std::uint64_t*) noexcept override { return MsrAccess::Native; }
+  } handler;
+  const MsrBackend backend;
+  set_msr_handler(nullptr);
+  EXPECT_FALSE(backend.ready());
+  // Static, so that the fake text lies within rel32 reach of the real stubs.
+  static SiteTableBuilder b;
+  const std::size_t site = b.add(B::Site{
+      kMovOriginal, {B::call(ALTPV_FEATURE_PV, AltKind::CallSkipRedZone)}, ALTPV_OP_WRMSR, {}});
+  EXPECT_EQ(plan_site(b.table(), site, features({Feature::Pv}), &backend).refusal,
+            Refusal::BackendNotReady);
+  set_msr_handler(&handler);
+  EXPECT_TRUE(backend.ready());
+  const Decision d = plan_site(b.table(), site, features({Feature::Pv}), &backend);
+  set_msr_handler(nullptr);
+  EXPECT_EQ(d.refusal, Refusal::None);
+  EXPECT_EQ(d.verdict, Verdict::Patch);
 }
 
 TEST(Planner, CallTargetMustBeWithinRel32) {

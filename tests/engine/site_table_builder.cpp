@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "site_table_builder.h"
 
-#include <cstring>
+#include <algorithm>
 #include <stdexcept>
 
 namespace altpv::testing {
@@ -62,15 +62,17 @@ std::size_t SiteTableBuilder::add(const Site& site) {
     rec.kind = a.kind;
     rec.len = a.len;
     std::uint8_t* repl = take_repl(a.bytes.size());
-    std::memcpy(repl, a.bytes.data(), a.bytes.size());
+    // Not memcpy: a call without setup bytes has an empty vector, whose
+    // data() may be null, and memcpy must never be given null.
+    std::copy(a.bytes.begin(), a.bytes.end(), repl);
     point(rec.repl, addr(repl));
   }
 
   const std::size_t len = site.original.size();
   std::uint8_t* text = take_text(len);
-  std::memcpy(text, site.original.data(), len);
+  std::copy(site.original.begin(), site.original.end(), text);
   std::uint8_t* orig = take_repl(len);
-  std::memcpy(orig, site.original.data(), len);
+  std::copy(site.original.begin(), site.original.end(), orig);
 
   const std::size_t index =
       add_raw(RawSite{addr(text), addr(orig), addr(&buf_.alts[first_alt]),
@@ -102,11 +104,13 @@ std::size_t SiteTableBuilder::add_duplicate(std::size_t index) {
   return dup;
 }
 
-std::size_t SiteTableBuilder::add_overlapping(std::size_t index, std::size_t offset) {
+std::size_t SiteTableBuilder::add_overlapping(std::size_t index, std::size_t offset,
+                                              std::size_t len) {
   const SiteRecord& r = record(index);
-  // The tail gets no alternatives, so the overlap is the only thing wrong with it.
+  // No alternatives, and the original is the matching part of the site's
+  // copy, so the overlap is the only thing wrong with it.
   return add_raw(RawSite{r.site_address() + offset, r.orig_address() + offset, r.alts_address(),
-                         static_cast<std::uint8_t>(r.len - offset), 0});
+                         static_cast<std::uint8_t>(len != 0 ? len : r.len - offset), 0});
 }
 
 SiteRecord& SiteTableBuilder::record(std::size_t index) {

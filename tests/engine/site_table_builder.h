@@ -52,8 +52,9 @@ class SiteTableBuilder {
   std::size_t add_raw(const RawSite& raw);
   // A second record describing exactly the site of record `index`.
   std::size_t add_duplicate(std::size_t index);
-  // A record for the bytes of site `index` from `offset` on (its tail).
-  std::size_t add_overlapping(std::size_t index, std::size_t offset);
+  // A record for `len` bytes of site `index` from `offset` on (0: to its
+  // end), with no alternatives.
+  std::size_t add_overlapping(std::size_t index, std::size_t offset, std::size_t len = 0);
 
   SiteRecord& record(std::size_t index);
   AltRecord& alt(std::size_t index, std::size_t alt);

@@ -54,5 +54,14 @@ TEST(ProcessFeatures, UnknownNameIsNamed) {
   EXPECT_NE(f.error.find("frobnicate"), std::string::npos) << f.error;
 }
 
+TEST(ProcessFeatures, EveryUnknownNameIsNamedWithTheValidOnes) {
+  const hosted::ProcessFeatures f = hosted::process_features(kCpu, "foo,+rdpid,-bar");
+  EXPECT_FALSE(f.ok);
+  EXPECT_NE(f.error.find("ALTPV_FEATURES: unknown features 'foo', '-bar' (valid: wrmsrns, "),
+            std::string::npos)
+      << f.error;
+  EXPECT_NE(f.error.find(", pv)"), std::string::npos) << f.error;
+}
+
 }  // namespace
 }  // namespace altpv::testing

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "altpv/cpu_ops.h"
@@ -104,11 +105,16 @@ TEST_F(ProcessPatch, SitesRunTheirChoiceUnderEachFeatureSet) {
     bool backend;
   };
   // A site patched to a call is only recognised while the backend offers
-  // its stub, so the steps without a backend come before the call.
+  // its stub, so the steps without a backend come before the call. (+pv
+  // without a backend refuses the call sites: startup_test.cpp.)
   const Step steps[] = {
-      {"", false},      {"-rdpid", false}, {"-rdpid,-rdtscp", false},
-      {"+pv", false},   {"+pv", true},     {"+pv,-rdpid,-rdtscp,-serialize", true},
-      {"-rdpid", true}, {"", true},
+      {"", false},
+      {"-rdpid", false},
+      {"-rdpid,-rdtscp", false},
+      {"+pv", true},
+      {"+pv,-rdpid,-rdtscp,-serialize", true},
+      {"-rdpid", true},
+      {"", true},
   };
   for (const Step& step : steps) {
     SCOPED_TRACE(std::string("ALTPV_FEATURES=") + step.overrides +
@@ -148,6 +154,55 @@ TEST_F(ProcessPatch, ReportNamesTheSiteFunction) {
   EXPECT_NE(report.find("which_alternative"), std::string::npos) << report;
   EXPECT_NE(report.find("altpv_test_red_zone_probe+0x"), std::string::npos) << report;
   EXPECT_NE(report.find("call/rz"), std::string::npos) << report;
+}
+
+// The test backend's stubs, from a backend that says it cannot serve them
+// (as an MsrBackend does before set_msr_handler()).
+class UnreadyBackend final : public Backend {
+ public:
+  const void* stub(std::uint16_t op, std::uint32_t constant, bool has_constant,
+                   AltKind kind) const override {
+    return stubs_.stub(op, constant, has_constant, kind);
+  }
+  const char* name() const override { return "unready"; }
+  bool ready() const override { return false; }
+
+ private:
+  TestBackend stubs_;
+};
+
+// Under pv the sites whose choice is a call are refused and keep their
+// bytes; the others are patched; the result names the backend.
+TEST_F(ProcessPatch, PvWithABackendThatIsNotReadyRefusesItsCallSites) {
+  const FeatureSet pv = cpu_features_with("+pv");
+  const UnreadyBackend unready;
+  // The sites whose first alternative that holds is a call the backend
+  // offers a stub for (others move on to their next alternative).
+  const SiteTable table = hosted::process_site_table();
+  std::vector<std::pair<const SiteRecord*, std::vector<std::uint8_t>>> call_sites;
+  for (const SiteRecord* r = table.sites_begin; r != table.sites_end; ++r) {
+    const auto* alts = reinterpret_cast<const AltRecord*>(r->alts_address());
+    const auto* text = reinterpret_cast<const std::uint8_t*>(r->site_address());
+    for (std::size_t i = 0; i < r->nalts; ++i) {
+      if (!condition_holds(alts[i].cond, pv)) continue;
+      if (alts[i].kind == AltKind::Bytes) break;
+      if (unready.stub(r->op, r->constant, r->has_constant(), alts[i].kind) == nullptr) continue;
+      call_sites.push_back({r, {text, text + r->len}});
+      break;
+    }
+  }
+  ASSERT_GE(call_sites.size(), 2u);
+  const hosted::PatchResult r = hosted::patch_process(pv, &unready);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("pv is set, but backend 'unready' is not ready (no handler set): "),
+            std::string::npos)
+      << r.error;
+  EXPECT_EQ(r.stats.no_backend, call_sites.size());
+  EXPECT_EQ(r.stats.refused, call_sites.size());
+  for (const auto& [site, bytes] : call_sites) {
+    const auto* text = reinterpret_cast<const std::uint8_t*>(site->site_address());
+    EXPECT_EQ(std::vector<std::uint8_t>(text, text + site->len), bytes);
+  }
 }
 
 }  // namespace

@@ -91,5 +91,20 @@ TEST(Startup, PatchingWhileThreadsRunIsRefusedNeverACrash) {
   EXPECT_EQ(refused_startups, kRuns / 2);
 }
 
+// +pv without a backend: the sites that would call one are refused, and
+// the start-up call says why instead of leaving a SIGSEGV to explain later.
+TEST(Startup, PvWithoutBackendRefusesTheCallSitesAndSaysWhy) {
+  const ProgramRun run = run_helper({"startup"}, "+pv");
+  SCOPED_TRACE(run.output);
+  ASSERT_EQ(run.exit_code, 0);
+  EXPECT_EQ(field(run.output, "startup", "ok"), 0);
+  // which_alternative() and the red-zone probe: their first pv alternative is a call.
+  EXPECT_GE(field(run.output, "startup", "refused"), 2);
+  EXPECT_NE(run.output.find("altpv: ALTPV_FEATURES: pv is set, but no backend was given: "),
+            std::string::npos);
+  EXPECT_NE(run.output.find(" sites that call it were refused and keep their native instruction"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace altpv::testing

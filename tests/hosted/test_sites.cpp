@@ -28,7 +28,8 @@ namespace altpv::testing {
 }
 
 unsigned expected_alternative(const FeatureSet& f, bool stub) {
-  if (f.has(Feature::Pv) && stub) return ALTPV_TEST_FROM_STUB;
+  // Under pv with no backend the call is refused: the site keeps its original.
+  if (f.has(Feature::Pv)) return stub ? ALTPV_TEST_FROM_STUB : ALTPV_TEST_ORIGINAL;
   if (f.has(Feature::Wrmsrns)) return ALTPV_TEST_IF_WRMSRNS;
   if (f.has(Feature::Rdpid)) return ALTPV_TEST_IF_RDPID;
   if (!f.has(Feature::Pv)) return ALTPV_TEST_IF_NOT_PV;

@@ -19,8 +19,9 @@ namespace altpv::testing {
 // One site, alternatives in this order: call (PV), WRMSRNS, RDPID, !PV.
 unsigned which_alternative();
 
-// What which_alternative() returns under `features`; `stub` says whether the
-// backend offers the stub.
+// What which_alternative() returns after patching for `features`; `stub` says
+// whether a backend offering the stub was given (without one, pv refuses the
+// site).
 unsigned expected_alternative(const FeatureSet& features, bool stub);
 
 // Supplies altpv_test_pv_stub for ALTPV_TEST_OP in the hosted call shape.

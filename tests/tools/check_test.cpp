@@ -2,6 +2,9 @@
 // `check`: passes on the good fixtures, names the site of every problem.
 #include <gtest/gtest.h>
 
+#include <sstream>
+#include <string>
+
 #include "altpv/engine/planner.h"
 #include "elf_edit.h"
 #include "site_records_edit.h"
@@ -101,6 +104,51 @@ TEST(Check, OverlappingSites) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("site 1 @"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("site overlaps another site"), std::string::npos) << r.out;
+}
+
+// Two short records inside one long site, not overlapping each other: all
+// three are refused, by check and by plan, and nothing is patched.
+TEST(Check, EverySiteInsideALongerSiteIsNamed) {
+  ElfEdit e(FIXTURE_PIE);
+  const json sites = list_sites(FIXTURE_PIE);
+  const std::size_t outer = site_in(sites, "fixture_long_padding")["index"];
+  const std::size_t victims[] = {site_in(sites, "fixture_wrmsr_ns")["index"],
+                                 site_in(sites, "fixture_conditions")["index"]};
+  const Elf64_Shdr table = e.section("altpv_sites");
+  // The long site is four 5-byte movs: records for the second and the third,
+  // which touch each other but do not overlap.
+  const std::size_t offsets[] = {5, 10};
+  for (std::size_t k = 0; k < 2; ++k) {
+    const std::size_t v = victims[k];
+    // One whole mov of the long site's original, with its 2-byte `xor` alternative.
+    point_record(e, v, kSiteField, record_target(e, outer, kSiteField) + offsets[k]);
+    point_record(e, v, kOrigField, record_target(e, outer, kOrigField) + offsets[k]);
+    point_record(e, v, kAltsField, record_target(e, outer, kAltsField));
+    const std::uint64_t record = table.sh_offset + v * sizeof(SiteRecord);
+    e.put<std::uint8_t>(record + offsetof(SiteRecord, len), 5);
+    e.put<std::uint8_t>(record + offsetof(SiteRecord, nalts), 1);
+    e.put<std::uint8_t>(record + offsetof(SiteRecord, flags), 0);
+  }
+  const std::string path = e.save("nested");
+  const ToolResult check = run_tool({"check", path});
+  EXPECT_EQ(check.exit_code, 1);
+  const ToolResult plan = run_tool({"plan", path, "--features", "serialize"});
+  EXPECT_EQ(plan.exit_code, 1);
+  EXPECT_EQ(plan.out.find(" patched"), std::string::npos) << plan.out;
+  for (const std::size_t i : {outer, victims[0], victims[1]}) {
+    const std::string head = "site " + std::to_string(i) + " @";
+    bool named = false, refused = false;
+    std::istringstream c(check.out), p(plan.out);
+    for (std::string line; std::getline(c, line);) {
+      named |= line.starts_with(head) && line.ends_with(": site overlaps another site");
+    }
+    for (std::string line; std::getline(p, line);) {
+      refused |= line.find(head) != std::string::npos &&
+                 line.ends_with("REFUSED: site overlaps another site");
+    }
+    EXPECT_TRUE(named) << head << "\n" << check.out;
+    EXPECT_TRUE(refused) << head << "\n" << plan.out;
+  }
 }
 
 TEST(Check, FileWithoutSites) {

@@ -109,5 +109,19 @@ TEST(Diff, DumpOfAnotherProgramIsRefused) {
       << r.err;
 }
 
+// A dump whose .text has no contents holds no site bytes to compare.
+TEST(Diff, DumpWithNobitsTextIsRefused) {
+  ElfEdit e(FIXTURE_PIE);
+  e.put<Elf64_Word>(e.section_header_offset(".text") + offsetof(Elf64_Shdr, sh_type), SHT_NOBITS);
+  const std::string dump = e.save("nobits");
+  const ToolResult r = run_tool({"diff", FIXTURE_PIE, dump});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find(dump + ": not a dump of " + FIXTURE_PIE +
+                       ": section .text has no contents (NOBITS) in the dump"),
+            std::string::npos)
+      << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
 }  // namespace
 }  // namespace altpv::inspect::test

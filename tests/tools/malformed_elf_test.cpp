@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <string>
 
 #include "elf_edit.h"
 #include "site_records_edit.h"
@@ -37,6 +38,17 @@ TEST(Malformed, NotElf) {
 
 TEST(Malformed, MissingFile) {
   expect_error(scratch_path("absent"), "cannot open");
+}
+
+TEST(Malformed, Directory) {
+  expect_error(SCRATCH_DIR, "is a directory, not an ELF file");
+  const ToolResult r = run_tool({"diff", FIXTURE_PIE, SCRATCH_DIR});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(std::string(SCRATCH_DIR) + ": is a directory"), std::string::npos) << r.err;
+}
+
+TEST(Malformed, NotARegularFile) {
+  expect_error("/dev/null", "not a regular file");
 }
 
 TEST(Malformed, TruncatedHeader) {
@@ -130,6 +142,22 @@ TEST(Malformed, SiteOutsideText) {
       edited("site-range",
              [](ElfEdit& e) { point_record(e, 0, kSiteField, e.section("altpv_repl").sh_addr); }),
       "site outside the text range");
+}
+
+// docs/site-format.md: the reserved bytes are zero and flags has one bit.
+TEST(Malformed, ReservedBytesAndUndefinedFlagsAreRefused) {
+  const std::string refusal = "reserved bytes or undefined flag bits set in the record";
+  const Elf64_Shdr sites = ElfEdit(FIXTURE_PIE).section("altpv_sites");
+  for (std::size_t at = offsetof(SiteRecord, reserved); at < sizeof(SiteRecord); ++at) {
+    SCOPED_TRACE(at);
+    expect_bad_record(edited("reserved" + std::to_string(at),
+                             [&](ElfEdit& e) { e.bytes()[sites.sh_offset + at] = 0x01; }),
+                      refusal);
+  }
+  expect_bad_record(
+      edited("flags",
+             [&](ElfEdit& e) { e.bytes()[sites.sh_offset + offsetof(SiteRecord, flags)] |= 0x80; }),
+      refusal);
 }
 
 TEST(Malformed, WildOffsetsDoNotCrash) {

@@ -16,12 +16,18 @@ void expect_usage_error(const std::vector<std::string>& args, const std::string&
 
 TEST(Options, Errors) {
   expect_usage_error({}, "subcommand");
-  expect_usage_error({"frobnicate"}, "subcommand");
   expect_usage_error({"list"}, "FILE is required");
   expect_usage_error({"plan", FIXTURE_PIE}, "--features is required");
   expect_usage_error({"plan", FIXTURE_PIE, "--features", "", "--backend", "xen"}, "xen");
   expect_usage_error({"check", "--bogus", FIXTURE_PIE}, "--bogus");
   expect_usage_error({"diff", FIXTURE_PIE}, "DUMP is required");
+}
+
+TEST(Options, UnknownSubcommandIsNamedWithTheValidOnes) {
+  const ToolResult r = run_tool({"frobnicate", FIXTURE_PIE});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "altpv-inspect: unknown subcommand 'frobnicate' (valid: list, plan, check, diff)\n");
 }
 
 TEST(Options, Version) {

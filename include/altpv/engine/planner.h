@@ -29,10 +29,13 @@ enum class Refusal : std::uint8_t {
   AltLongerThanSite,  // an alternative does not fit in the site
   BadAltKind,         // unknown kind, or a call of the wrong length
   BadCondition,       // a condition naming no feature bit
+  ReservedBits,       // reserved bytes or undefined flag bits set in the record
   Overlap,            // the site overlaps another site
   Duplicate,          // another record describes the same site
   UnknownBytes,       // the site holds neither its original nor an alternative
   CallOutOfRange,     // the stub is beyond a rel32 displacement
+  NoBackend,          // pv is set and a call alternative applies, but there is no backend
+  BackendNotReady,    // the backend offers a stub but cannot serve it (Backend::ready)
   Undecodable,        // bytes copied into the site do not decode (relocation.h)
   RelocOutOfRange,    // a relocated displacement does not fit its field
   WriteFailed,        // the writer could not store the bytes
@@ -69,8 +72,12 @@ struct Decision {
 Refusal validate_site(const SiteTable& table, std::size_t index);
 
 // Decides site `index`. For Bytes alternatives the decision depends only on
-// the table and the features; Call alternatives also need the backend
-// (nullptr: no call alternative matches).
+// the table and the features; Call alternatives also need the backend. With
+// no backend a call alternative does not match, except under pv: the feature
+// set then says a paravirtualising backend is in charge, so a site whose
+// chosen alternative is a call is refused (NoBackend) rather than left to the
+// native instruction. A site whose chosen call the backend cannot serve
+// (Backend::ready() false) is refused too (BackendNotReady).
 Decision plan_site(const SiteTable& table, std::size_t index, const FeatureSet& features,
                    const Backend* backend);
 

@@ -76,7 +76,8 @@ class ReportPrinter final : public DecisionObserver {
 };
 
 // What a patch call did. When !ok, `error` says why (also on stderr) and
-// nothing was written.
+// nothing was written, except when pv is set without a ready backend: then
+// only the sites that would call it were refused (stats.no_backend).
 struct PatchResult {
   bool ok = false;
   ApplyStats stats;
