@@ -205,7 +205,7 @@ TEST_F(ReportJson, DifferentialsAndClaimsPassed) {
     EXPECT_EQ(diff[i].at("passed"), true) << diff[i].at("reasons").dump();
   }
   const json& claims = report_.at("claims");
-  ASSERT_EQ(claims.size(), 4u);
+  ASSERT_EQ(claims.size(), 6u);
   for (const json& c : claims) {
     EXPECT_TRUE(c.at("statement").is_string());
     EXPECT_EQ(c.at("holds"), true) << c.dump(2);

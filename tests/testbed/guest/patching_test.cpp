@@ -15,10 +15,13 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <vector>
 
 #include <fmt/format.h>
 
+#include "abi/abi.h"
 #include "alternative_bytes.h"
+#include "altpv/msr.h"
 #include "altpv/op_ids.h"
 #include "boot_plan.h"
 #include "conformance.h"
@@ -76,15 +79,47 @@ std::optional<bool> condition_holds(std::uint16_t cond, const MachineConfig& mac
   return (cond & ALTPV_COND_NOT) != 0 ? !*value : *value;
 }
 
+// What the guest's PV backend makes of a call alternative
+// (testbed/guest/pv_backend.cpp, docs/guest.md): variable-index sites and
+// MSRs that go to the hypervisor get a call with the site's setup; the MSRs
+// with a hand-written stub a bare call; a pass-through MSR no code (the
+// native alternatives follow); a dropped write NOPs, or `xor %eax,%eax` for a
+// _safe one.
+enum class PvCode { Call, BareCall, None, Nops, XorEax };
+
+bool is_msr_write(std::uint16_t op) {
+  return op == ALTPV_OP_WRMSR || op == ALTPV_OP_WRMSR_NS || op == ALTPV_OP_WRMSR_SAFE ||
+         op == ALTPV_OP_WRMSR_NS_SAFE;
+}
+
+PvCode pv_code(const SiteRecord& site) {
+  if (!site.has_constant()) return PvCode::Call;
+  const std::uint32_t msr = site.constant;
+  if (msr == msr::kIa32TscAux.index) return PvCode::None;
+  if (pv_drops(msr) && is_msr_write(site.op)) {
+    const bool safe = site.op == ALTPV_OP_WRMSR_SAFE || site.op == ALTPV_OP_WRMSR_NS_SAFE;
+    return safe ? PvCode::XorEax : PvCode::Nops;
+  }
+  const bool plain_write = site.op == ALTPV_OP_WRMSR || site.op == ALTPV_OP_WRMSR_NS;
+  const bool hand_written =
+      (plain_write && (msr == msr::kIa32Pat.index || msr == msr::kIa32KernelGsBase.index ||
+                       msr == testbed::kMsr1.index || msr == testbed::kMsr2.index)) ||
+      (site.op == ALTPV_OP_RDMSR64 &&
+       (msr == msr::kIa32KernelGsBase.index || msr == testbed::kMsr2.index));
+  return hand_written ? PvCode::BareCall : PvCode::Call;
+}
+
 struct Form {
   std::size_t index = 0;
   const AltRecord* alt = nullptr;  // nullptr: the original
+  PvCode code = PvCode::Call;      // for a call alternative
 };
 
 // The form `site` must hold on `machine`: the first alternative whose
-// condition holds, where a call counts only if a backend supplies its stub
-// (the guest's PV backend, for every MSR op); else the original. nullopt
-// when the choice depends on something the command line does not decide.
+// condition holds, where a call alternative counts only if the backend has
+// code for it (the guest's PV backend, for MSR ops); else the original.
+// nullopt when the choice depends on something the command line does not
+// decide.
 std::optional<Form> implied_form(const SiteRecord& site, const MachineConfig& machine) {
   const auto alts = inspect::alternatives(site);
   for (std::size_t i = 0; i < alts.size(); ++i) {
@@ -94,7 +129,9 @@ std::optional<Form> implied_form(const SiteRecord& site, const MachineConfig& ma
     if (alts[i].kind == AltKind::Bytes) return Form{i, &alts[i]};
     if (machine.hv == Personality::Hvm) continue;  // no backend, no stubs
     if (site.op < ALTPV_OP_WRMSR || site.op > ALTPV_OP_RDMSR64_SAFE) return std::nullopt;
-    return Form{i, &alts[i]};
+    const PvCode code = pv_code(site);
+    if (code == PvCode::None) continue;
+    return Form{i, &alts[i], code};
   }
   return Form{};
 }
@@ -112,7 +149,23 @@ bool holds_form(const SiteRecord& site, const Form& form, std::span<const std::u
     const auto rendered = inspect::rendered_bytes(site, *form.alt);
     return rendered.has_value() && same(*rendered);
   }
-  return inspect::call_target(site, *form.alt, bytes, address).has_value();
+  switch (form.code) {
+    case PvCode::Call:
+      return inspect::call_target(site, *form.alt, bytes, address).has_value();
+    case PvCode::BareCall:
+      return inspect::call_target(site, *form.alt, bytes, address, SiteCode::Form::BareCall)
+          .has_value();
+    case PvCode::Nops:
+      return same(inspect::nop_fill(site.len));
+    case PvCode::XorEax: {
+      std::vector<std::uint8_t> want = inspect::nop_fill(site.len - 2);
+      want.insert(want.begin(), {0x31, 0xc0});
+      return same(want);
+    }
+    case PvCode::None:
+      break;
+  }
+  return false;
 }
 
 // ---- Tests -----------------------------------------------------------------------
