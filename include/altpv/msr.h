@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// MSR access with the two write flavours of the seed discussion:
+// MSR access with the two write flavours of the x86 maintainers' WRMSRNS discussion (docs/architecture.md):
 //   wrmsr()    serialising: WRMSR;
 //   wrmsr_ns() may be non-serialising: WRMSRNS imm32 form (constant index,
 //              MSR_IMM), else WRMSRNS, else WRMSR with a CS prefix (the same
