@@ -31,11 +31,11 @@ int print_check(const InspectedFile& f, const CheckOptions& options, std::FILE* 
                       {"symbol", f.symbols.describe(address)},
                       {"problem", p.what}});
     }
-    fmt::print(
-        out, "{}\n",
-        nlohmann::json{
-            {"file", f.elf.path()}, {"sites", sites}, {"ok", problems.empty()}, {"problems", list}}
-            .dump(2));
+    fmt::print(out, "{}\n",
+               json_text(nlohmann::json{{"file", f.elf.path()},
+                                        {"sites", sites},
+                                        {"ok", problems.empty()},
+                                        {"problems", list}}));
   } else {
     for (const Problem& p : problems) fmt::print(out, "{}: {}\n", f.site_label(p.site), p.what);
     if (sites == 0) {

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "altpv/features.h"
 #include "inspected_file.h"
 
@@ -14,6 +16,12 @@ namespace altpv::inspect {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitProblems = 1;  // check/diff found problems; invalid records
 inline constexpr int kExitBadInput = 2;  // unreadable or malformed input, bad arguments
+
+// The --json text of `doc`. Names come from the file and need not be UTF-8:
+// invalid bytes become U+FFFD instead of an exception.
+inline std::string json_text(const nlohmann::json& doc) {
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 struct ListOptions {
   std::string file;

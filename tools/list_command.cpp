@@ -97,7 +97,7 @@ int print_list(const InspectedFile& f, const ListOptions& options, std::FILE* ou
   if (options.json) {
     json sites = json::array();
     for (std::size_t i = 0; i < table.size(); ++i) sites.push_back(site_json(f, i));
-    fmt::print(out, "{}\n", json{{"file", f.elf.path()}, {"sites", sites}}.dump(2));
+    fmt::print(out, "{}\n", json_text(json{{"file", f.elf.path()}, {"sites", sites}}));
   } else if (!f.image.has_sites()) {
     fmt::print(out, "{}: no altpv sites\n", f.elf.path());
   } else {

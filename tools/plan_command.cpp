@@ -78,10 +78,11 @@ int print_plan(const InspectedFile& f, const FeatureSet& features, const PlanOpt
   if (options.json) {
     char names[256];
     format_features(features, names, sizeof names);
-    fmt::print(
-        out, "{}\n",
-        json{{"file", f.elf.path()}, {"features", names}, {"backend", "none"}, {"decisions", lines}}
-            .dump(2));
+    fmt::print(out, "{}\n",
+               json_text(json{{"file", f.elf.path()},
+                              {"features", names},
+                              {"backend", "none"},
+                              {"decisions", lines}}));
   } else if (decisions.empty()) {
     fmt::print(out, "{}: no altpv sites\n", f.elf.path());
   }

@@ -32,6 +32,9 @@ void write_displacement(std::uint8_t* p, std::int64_t v, std::size_t size) {
 
 RelocationResult relocate_code(const std::uint8_t* src, std::size_t len, std::uintptr_t dst,
                                std::uint8_t* out) {
+  // Nothing to copy (a call without setup bytes): src and out may be null,
+  // which memcpy must never be given.
+  if (len == 0) return {};
   std::memcpy(out, src, len);
   const auto from = reinterpret_cast<std::uintptr_t>(src);
   for (std::size_t at = 0; at < len;) {

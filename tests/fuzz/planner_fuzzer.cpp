@@ -229,7 +229,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const void* stub = nullptr;
   switch (backend_byte & 3) {
     case 1:
-      stub = arena.text + stub_offset;
+      stub = reinterpret_cast<const void*>(addr(arena.text) + stub_offset);
       break;
     case 3:
       stub = reinterpret_cast<const void*>(addr(arena.text) + (std::uintptr_t{1} << 33));

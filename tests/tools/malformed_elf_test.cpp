@@ -3,6 +3,7 @@
 // never a crash (exit_code -1 would be a signal).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <string>
 
@@ -158,6 +159,32 @@ TEST(Malformed, ReservedBytesAndUndefinedFlagsAreRefused) {
       edited("flags",
              [&](ElfEdit& e) { e.bytes()[sites.sh_offset + offsetof(SiteRecord, flags)] |= 0x80; }),
       refusal);
+}
+
+// Symbol names come from the file and need not be UTF-8: --json replaces
+// the bad bytes (U+FFFD) instead of failing with an internal error.
+TEST(Malformed, SymbolNamesThatAreNotUtf8) {
+  const std::string path = edited("latin1", [](ElfEdit& e) {
+    const std::string name = "fixture_wrmsr_ns";
+    auto& b = e.bytes();
+    for (auto at = std::search(b.begin(), b.end(), name.begin(), name.end()); at != b.end();
+         at = std::search(at + 1, b.end(), name.begin(), name.end())) {
+      at[8] = 0xff;  // fixture_\xffrmsr_ns
+    }
+  });
+  const std::string replaced = "fixture_\xef\xbf\xbdrmsr_ns+";
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"list", "--json", path},
+        std::vector<std::string>{"plan", "--json", path, "--features", ""},
+        std::vector<std::string>{"check", "--json", path}}) {
+    const ToolResult r = run_tool(args);
+    EXPECT_EQ(r.exit_code, 0) << args[0] << ": " << r.err;
+    const auto doc = nlohmann::json::parse(r.out, nullptr, false);
+    ASSERT_FALSE(doc.is_discarded()) << args[0] << ": " << r.out;
+    if (args[0] != "check") {
+      EXPECT_NE(r.out.find(replaced), std::string::npos) << args[0] << ": " << r.out;
+    }
+  }
 }
 
 TEST(Malformed, WildOffsetsDoNotCrash) {
