@@ -5,10 +5,11 @@
 // See docs/bench.md.
 #include <benchmark/benchmark.h>
 
-#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -27,9 +28,40 @@
 namespace altpv::bench {
 namespace {
 
-constexpr std::array<const Strategy*, 7> kStrategies = {
-    &kInlineAsm, &kAltpvInline, &kFunctionPointer, &kIfuncPlt,
-    &kPvOps,     &kNativeStub,  &kNativeStubGpr};
+struct StrategyEntry {
+  const Strategy* strategy;
+  std::optional<StubKind> lean;  // a lean stub kind, which this CPU may lack
+};
+
+constexpr StrategyEntry kStrategies[] = {
+    {&kInlineAsm, {}},
+    {&kAltpvInline, {}},
+    {&kFunctionPointer, {}},
+    {&kIfuncPlt, {}},
+    {&kPvOps, {}},
+    {&kNativeStub, {}},
+    {&kNativeStubGpr, {}},
+    {&kLeanStubGpr, StubKind::LeanGpr},
+    {&kLeanStubXsave, StubKind::LeanXsave},
+    {&kLeanStubXsaveopt, StubKind::LeanXsaveopt},
+    {&kLeanStubXsavec, StubKind::LeanXsavec},
+    {&kLeanStubZmm, StubKind::LeanZmm},
+};
+
+// The strategies this CPU can run, in report order; the others are skipped
+// loudly.
+std::vector<const Strategy*> runnable_strategies() {
+  std::vector<const Strategy*> out;
+  for (const StrategyEntry& e : kStrategies) {
+    const char* why = e.lean ? lean_stub_unsupported(*e.lean) : nullptr;
+    if (why == nullptr) {
+      out.push_back(e.strategy);
+    } else {
+      std::fprintf(stderr, "altpv-bench: SKIPPING strategy %s: %s\n", e.strategy->name, why);
+    }
+  }
+  return out;
+}
 
 // Our own flags; everything else goes to Google Benchmark.
 struct Options {
@@ -39,9 +71,16 @@ struct Options {
 
 // Tiny timing budget for the smoke test: every benchmark still runs.
 char kQuickMinTime[] = "--benchmark_min_time=0.001";
+// One run is noise, not a measurement: repetitions in random order, so that
+// a slow phase of the machine hits every strategy alike. Given first, so the
+// command line still wins.
+char kRepetitions[] = "--benchmark_repetitions=5";
+char kRandomInterleaving[] = "--benchmark_enable_random_interleaving=true";
 
 bool parse_options(int argc, char** argv, Options& opts) {
   opts.benchmark_args.push_back(argv[0]);
+  opts.benchmark_args.push_back(kRepetitions);
+  opts.benchmark_args.push_back(kRandomInterleaving);
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--quick") {
@@ -74,8 +113,9 @@ bool patch(FeatureSet features) {
   return false;
 }
 
-void register_dispatch(const char* op, OpEntry Strategy::*entry, RunDescription& run) {
-  for (const Strategy* s : kStrategies) {
+void register_dispatch(std::span<const Strategy* const> strategies, const char* op,
+                       OpEntry Strategy::*entry, RunDescription& run) {
+  for (const Strategy* s : strategies) {
     std::string name = std::string("dispatch/") + op + "/" + s->name;
     benchmark::RegisterBenchmark(name.c_str(), (s->*entry).loop)->Unit(benchmark::kNanosecond);
     run.dispatch.push_back(DispatchCase{std::move(name), op, s});
@@ -117,20 +157,26 @@ int run(int argc, char** argv) {
   }
 
   if (!patch(features)) return 1;
-  std::vector<InlinedSiteLoop> inlined = {
-      {"rdpid/altpv_inline", kAltpvInline.cpu_number.loop},
-      {"rdpid/altpv_native_stub", kNativeStub.cpu_number.loop},
-      {"rdpid/altpv_native_stub_gpr", kNativeStubGpr.cpu_number.loop}};
-  if (fs_base) {
-    inlined.push_back({"rdfsbase/altpv_inline", kAltpvInline.fs_base.loop});
-    inlined.push_back({"rdfsbase/altpv_native_stub", kNativeStub.fs_base.loop});
-    inlined.push_back({"rdfsbase/altpv_native_stub_gpr", kNativeStubGpr.fs_base.loop});
+  const std::vector<const Strategy*> strategies = runnable_strategies();
+  // Every altpv strategy's loop must hold its site (names kept for messages).
+  std::vector<std::string> names;
+  std::vector<InlinedSiteLoop> inlined;
+  for (const Strategy* s : strategies) {
+    if (std::string_view(s->name).starts_with("altpv_")) {
+      names.push_back(std::string("rdpid/") + s->name);
+      if (fs_base) names.push_back(std::string("rdfsbase/") + s->name);
+    }
+  }
+  for (std::size_t i = 0; const Strategy* s : strategies) {
+    if (!std::string_view(s->name).starts_with("altpv_")) continue;
+    inlined.push_back({names[i++].c_str(), s->cpu_number.loop});
+    if (fs_base) inlined.push_back({names[i++].c_str(), s->fs_base.loop});
   }
   if (!check_patched_sites(native_stub_backend(), fs_base, inlined, stderr)) return 1;
-  if (!check_results(kStrategies, fs_base, stderr)) return 1;
+  if (!check_results(strategies, fs_base, stderr)) return 1;
 
-  register_dispatch("rdpid", &Strategy::cpu_number, description);
-  if (fs_base) register_dispatch("rdfsbase", &Strategy::fs_base, description);
+  register_dispatch(strategies, "rdpid", &Strategy::cpu_number, description);
+  if (fs_base) register_dispatch(strategies, "rdfsbase", &Strategy::fs_base, description);
   description.patch = register_patch_throughput();
   description.live = register_live_toggle();
   description.machine = describe_machine();

@@ -10,13 +10,19 @@ namespace {
 
 constexpr const char* kReference = "inline_asm";
 
+// Every strategy runs at least the reference's instruction, so a ratio
+// below this says how noisy the run was, not that a strategy was faster.
+constexpr double kNoiseRatio = 0.97;
+
 struct DispatchRow {
   const char* op;
   const char* strategy;
   const char* description;
-  double ns;
-  double tsc_cycles;
-  std::optional<double> ratio;  // empty when the reference did not run
+  TimingCollector::Summary timing;
+  double tsc_cycles;            // of the median
+  std::optional<double> ratio;  // medians; empty when the reference did not run
+
+  bool noise() const { return ratio && *ratio < kNoiseRatio; }
 };
 
 struct PatchRow {
@@ -48,12 +54,12 @@ std::optional<double> reference_ns(const RunDescription& run, const TimingCollec
 std::vector<DispatchRow> dispatch_rows(const RunDescription& run, const TimingCollector& timings) {
   std::vector<DispatchRow> rows;
   for (const DispatchCase& c : run.dispatch) {
-    const std::optional<double> ns = timings.ns_per_iteration(c.name);
-    if (!ns) continue;
+    const std::optional<TimingCollector::Summary> t = timings.summary(c.name);
+    if (!t) continue;
     const std::optional<double> ref = reference_ns(run, timings, c.op);
-    rows.push_back(DispatchRow{c.op, c.strategy->name, c.strategy->description, *ns,
-                               *ns * run.machine.tsc_ghz,
-                               ref ? std::optional<double>(*ns / *ref) : std::nullopt});
+    rows.push_back(DispatchRow{c.op, c.strategy->name, c.strategy->description, *t,
+                               t->median_ns * run.machine.tsc_ghz,
+                               ref ? std::optional<double>(t->median_ns / *ref) : std::nullopt});
   }
   return rows;
 }
@@ -93,12 +99,30 @@ void print_summary(std::FILE* out, const RunDescription& run, const TimingCollec
     std::fprintf(out, "SKIPPED op %s: %s\n", s.op, s.reason.c_str());
   }
   if (!dispatch.empty()) {
-    std::fprintf(out, "\n%-9s %-21s %9s %10s %9s  %s\n", "op", "strategy", "ns/call", "TSC cyc",
-                 "x asm", "what");
+    std::fprintf(out,
+                 "\nmedian and minimum of %d repetitions in random order; spread = (max - min) / "
+                 "median\n%-9s %-22s %9s %9s %7s %9s %7s  %s\n",
+                 dispatch.front().timing.repetitions, "op", "strategy", "ns/call", "min ns",
+                 "spread", "TSC cyc", "x asm", "what");
   }
+  bool noisy = false;
   for (const DispatchRow& r : dispatch) {
-    std::fprintf(out, "%-9s %-21s %9.2f %10.1f %9.2f  %s\n", r.op, r.strategy, r.ns, r.tsc_cycles,
-                 r.ratio.value_or(0), r.description);
+    char ratio[16] = "-";
+    if (r.noise()) {
+      std::snprintf(ratio, sizeof ratio, "noise");
+      noisy = true;
+    } else if (r.ratio) {
+      std::snprintf(ratio, sizeof ratio, "%.2f", *r.ratio);
+    }
+    std::fprintf(out, "%-9s %-22s %9.2f %9.2f %6.0f%% %9.1f %7s  %s\n", r.op, r.strategy,
+                 r.timing.median_ns, r.timing.min_ns, r.timing.spread * 100, r.tsc_cycles, ratio,
+                 r.description);
+  }
+  if (noisy) {
+    std::fprintf(out,
+                 "noise: a ratio below %.2f to code that runs at least the same instruction is the "
+                 "run's noise, not a result; repeat with more --benchmark_repetitions\n",
+                 kNoiseRatio);
   }
   if (!patch.empty()) {
     std::fprintf(out, "\n%-14s %8s %12s %14s\n", "patch", "sites", "ms/batch", "sites/s");
@@ -133,9 +157,13 @@ bool write_json(const std::string& path, const RunDescription& run, const Timing
     // (result_checks.h); a failed check ends the run before any JSON.
     doc["dispatch"].push_back({{"op", r.op},
                                {"strategy", r.strategy},
-                               {"ns_per_call", r.ns},
+                               {"ns_per_call", r.timing.median_ns},
+                               {"ns_min", r.timing.min_ns},
+                               {"spread", r.timing.spread},
+                               {"repetitions", r.timing.repetitions},
                                {"tsc_cycles_per_call", r.tsc_cycles},
                                {"ratio", r.ratio ? json(*r.ratio) : json(nullptr)},
+                               {"noise", r.noise()},
                                {"verified", true}});
   }
   doc["skipped_ops"] = json::array();

@@ -35,6 +35,11 @@ extern const Strategy kIfuncPlt;
 extern const Strategy kPvOps;
 extern const Strategy kNativeStub;
 extern const Strategy kNativeStubGpr;
+extern const Strategy kLeanStubGpr;
+extern const Strategy kLeanStubXsave;
+extern const Strategy kLeanStubXsaveopt;
+extern const Strategy kLeanStubXsavec;
+extern const Strategy kLeanStubZmm;
 
 // `Op` must be an always_inline function with internal linkage in the
 // strategy's translation unit, so that each instantiation is compiled with

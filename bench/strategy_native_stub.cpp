@@ -12,6 +12,7 @@
 #include "altpv/site.h"
 #include "native_stub.h"
 #include "op_bodies.h"
+#include "pv_sites.h"
 #include "strategy.h"
 
 extern "C" {
@@ -41,48 +42,23 @@ ALTPV_NATIVE_STUB_RZ_GENERAL_REGS(altpv_bench_fs_base_gpr_stub, altpv_bench_fs_b
 namespace altpv::bench {
 namespace {
 
-// clang-format off
-// The site's ABI is RDPID's: the result in rcx, nothing else written.
-// always_inline: see altpv/cpu_ops.h. `Op` picks the stub flavour.
-template <std::uint16_t Op>
-[[gnu::always_inline]] inline std::uint64_t cpu_number() {
-  std::uint64_t aux;
-  asm volatile(ALTPV_SITE_BEGIN ALTPV_ALT_CALL(ALTPV_FEATURE_PV)
-                   ALTPV_SITE_END(%c[op], "rdpid %%rcx")
-               : "=c"(aux)
-               : [op] "i"(Op));
-  return aux & kCpuNumberMask;
-}
-
-// RDFSBASE's ABI, with the destination register fixed to rax.
-template <std::uint16_t Op>
-[[gnu::always_inline]] inline std::uint64_t fs_base() {
-  std::uint64_t base;
-  asm volatile(ALTPV_SITE_BEGIN ALTPV_ALT_CALL(ALTPV_FEATURE_PV)
-                   ALTPV_SITE_END(%c[op], "rdfsbase %%rax")
-               : "=a"(base)
-               : [op] "i"(Op));
-  return base;
-}
-
-// clang-format on
-
 class NativeStubBackend final : public Backend {
  public:
   const void* stub(std::uint16_t op, std::uint32_t, bool, AltKind kind) const override {
     if (kind != AltKind::CallSkipRedZone) return nullptr;
-    switch (op) {
-      case ALTPV_BENCH_OP_CPU_NUMBER:
-        return reinterpret_cast<const void*>(&altpv_bench_cpu_number_stub);
-      case ALTPV_BENCH_OP_FS_BASE:
-        return reinterpret_cast<const void*>(&altpv_bench_fs_base_stub);
-      case ALTPV_BENCH_OP_CPU_NUMBER_GPR:
-        return reinterpret_cast<const void*>(&altpv_bench_cpu_number_gpr_stub);
-      case ALTPV_BENCH_OP_FS_BASE_GPR:
-        return reinterpret_cast<const void*>(&altpv_bench_fs_base_gpr_stub);
-      default:
-        return nullptr;
+    if (op == pv_op(StubKind::FullFrame, false)) {
+      return reinterpret_cast<const void*>(&altpv_bench_cpu_number_stub);
     }
+    if (op == pv_op(StubKind::FullFrame, true)) {
+      return reinterpret_cast<const void*>(&altpv_bench_fs_base_stub);
+    }
+    if (op == pv_op(StubKind::FullFrameGpr, false)) {
+      return reinterpret_cast<const void*>(&altpv_bench_cpu_number_gpr_stub);
+    }
+    if (op == pv_op(StubKind::FullFrameGpr, true)) {
+      return reinterpret_cast<const void*>(&altpv_bench_fs_base_gpr_stub);
+    }
+    return is_pv_op(op) ? lean_stub(op) : nullptr;
   }
   const char* name() const override { return "bench-native-stub"; }
 };
@@ -95,12 +71,12 @@ const Backend& native_stub_backend() {
   return kBackend;
 }
 
-const Strategy kNativeStub{"altpv_native_stub", "altpv pv site: native-ABI stub + handler",
-                           op_entry<cpu_number<ALTPV_BENCH_OP_CPU_NUMBER>>(),
-                           op_entry<fs_base<ALTPV_BENCH_OP_FS_BASE>>()};
+const Strategy kNativeStub{"altpv_native_stub", "altpv pv site: full-frame stub + handler, XSAVE",
+                           op_entry<cpu_number<pv_op(StubKind::FullFrame, false)>>(),
+                           op_entry<fs_base<pv_op(StubKind::FullFrame, true)>>()};
 const Strategy kNativeStubGpr{"altpv_native_stub_gpr",
-                              "altpv pv site: native-ABI stub, general-regs handler (no XSAVE)",
-                              op_entry<cpu_number<ALTPV_BENCH_OP_CPU_NUMBER_GPR>>(),
-                              op_entry<fs_base<ALTPV_BENCH_OP_FS_BASE_GPR>>()};
+                              "altpv pv site: full-frame stub, general-regs handler",
+                              op_entry<cpu_number<pv_op(StubKind::FullFrameGpr, false)>>(),
+                              op_entry<fs_base<pv_op(StubKind::FullFrameGpr, true)>>()};
 
 }  // namespace altpv::bench

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "timing_collector.h"
 
+#include <algorithm>
+
 namespace altpv::bench {
 namespace {
 
@@ -14,6 +16,21 @@ double real_ns(const benchmark::BenchmarkReporter::Run& run) {
   return run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit) * 1e9;
 }
 
+std::vector<double> sorted(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+double median_of_sorted(const std::vector<double>& v) {
+  const std::size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+std::optional<double> median(const std::vector<double>& v) {
+  if (v.empty()) return std::nullopt;
+  return median_of_sorted(sorted(v));
+}
+
 }  // namespace
 
 TimingCollector::TimingCollector() : display_(benchmark::CreateDefaultDisplayReporter()) {}
@@ -23,20 +40,14 @@ bool TimingCollector::ReportContext(const Context& context) {
 }
 
 void TimingCollector::ReportRuns(const std::vector<Run>& runs) {
+  // With random interleaving the repetitions of one benchmark arrive in
+  // separate calls; the aggregates Google Benchmark adds are recomputed here.
   for (const Run& run : runs) {
-    if (run.error_occurred) continue;
+    if (run.error_occurred || run.run_type != Run::RT_Iteration) continue;
     Timing& t = timings_[run.run_name.function_name];
-    const auto record = [&](Value& v, double x) {
-      if (run.run_type == Run::RT_Iteration) {
-        v.sum += x;
-        ++v.runs;
-      } else if (run.aggregate_name == "median") {
-        v.median = x;
-      }
-    };
-    record(t.ns, cpu_ns(run));
-    record(t.real_ns, real_ns(run));
-    for (const auto& [name, c] : run.counters) record(t.counters[name], c.value);
+    t.ns.push_back(cpu_ns(run));
+    t.real_ns.push_back(real_ns(run));
+    for (const auto& [name, c] : run.counters) t.counters[name].push_back(c.value);
   }
   display_->ReportRuns(runs);
 }
@@ -45,31 +56,36 @@ void TimingCollector::Finalize() {
   display_->Finalize();
 }
 
-std::optional<double> TimingCollector::Value::get() const {
-  if (median) return median;
-  if (runs == 0) return std::nullopt;
-  return sum / runs;
+const TimingCollector::Timing* TimingCollector::find(const std::string& name) const {
+  const auto it = timings_.find(name);
+  return it == timings_.end() ? nullptr : &it->second;
+}
+
+std::optional<TimingCollector::Summary> TimingCollector::summary(const std::string& name) const {
+  const Timing* t = find(name);
+  if (t == nullptr || t->ns.empty()) return std::nullopt;
+  const std::vector<double> ns = sorted(t->ns);
+  const double mid = median_of_sorted(ns);
+  return Summary{mid, ns.front(), mid > 0 ? (ns.back() - ns.front()) / mid : 0,
+                 static_cast<int>(ns.size())};
 }
 
 std::optional<double> TimingCollector::ns_per_iteration(const std::string& name) const {
-  const auto it = timings_.find(name);
-  if (it == timings_.end()) return std::nullopt;
-  return it->second.ns.get();
+  const Timing* t = find(name);
+  return t != nullptr ? median(t->ns) : std::nullopt;
 }
 
 std::optional<double> TimingCollector::real_ns_per_iteration(const std::string& name) const {
-  const auto it = timings_.find(name);
-  if (it == timings_.end()) return std::nullopt;
-  return it->second.real_ns.get();
+  const Timing* t = find(name);
+  return t != nullptr ? median(t->real_ns) : std::nullopt;
 }
 
 std::optional<double> TimingCollector::counter(const std::string& name,
                                                const std::string& counter) const {
-  const auto it = timings_.find(name);
-  if (it == timings_.end()) return std::nullopt;
-  const auto c = it->second.counters.find(counter);
-  if (c == it->second.counters.end()) return std::nullopt;
-  return c->second.get();
+  const Timing* t = find(name);
+  if (t == nullptr) return std::nullopt;
+  const auto c = t->counters.find(counter);
+  return c != t->counters.end() ? median(c->second) : std::nullopt;
 }
 
 }  // namespace altpv::bench

@@ -5,25 +5,30 @@
 
 #include <fmt/format.h>
 
-#include "write_path.h"
+#include "disassembler.h"
 
 namespace altpv::demo {
 namespace {
 
 using nlohmann::json;
+using namespace testbed::report;
+
+std::string hex(std::uint64_t v) {
+  return fmt::format("{:#x}", v);
+}
 
 json site_json(const DemoSite& s) {
   json j = {{"name", s.name}, {"function", s.function}, {"found", s.decision.has_value()}};
   if (!s.decision) return j;
-  const SiteDecision& d = *s.decision;
+  const DecisionRecord& d = *s.decision;
   j.update({{"site", d.index},
-            {"address", fmt::format("{:#x}", d.address)},
+            {"address", hex(d.address)},
             {"op", d.op},
-            {"constant", d.constant ? json(fmt::format("{:#x}", *d.constant)) : json(nullptr)},
+            {"constant", d.constant ? json(hex(*d.constant)) : json(nullptr)},
             {"len", d.len},
             {"choice", d.choice()},
-            {"old_bytes", d.old_bytes},
-            {"new_bytes", d.new_bytes},
+            {"old_bytes", inspect::hex_bytes(d.old_bytes)},
+            {"new_bytes", inspect::hex_bytes(d.new_bytes)},
             {"verdict", d.verdict},
             {"after", s.after}});
   return j;
@@ -42,32 +47,33 @@ json figure_json(const StrategyFigure& f) {
           {"exits", f.exits}};
 }
 
-json writes_json(const ConfigReport& c) {
+json writes_json(const MachineFindings& m) {
+  const MachineRun& run = m.workload.run;
   std::map<std::string, int> by_path;
-  for (const MsrAccess& w : writes_of(c.workload.log)) ++by_path[w.path];
+  for (const LoggedMsrAccess& w : writes_of(run.msr_log)) ++by_path[w.path];
   int dropped = 0;
-  for (const ExpectedWrite& w : c.workload.expected) {
-    if (expected_path(w, c.config) == WritePath::Dropped) ++dropped;
+  for (const ExpectedWrite& w : run.guest.expected_writes) {
+    if (expected_path(w, m.machine) == WritePath::Dropped) ++dropped;
   }
-  return {{"announced", c.workload.expected.size()},
-          {"logged", writes_of(c.workload.log).size()},
+  return {{"announced", run.guest.expected_writes.size()},
+          {"logged", writes_of(run.msr_log).size()},
           {"dropped_by_policy", dropped},
           {"by_path", by_path}};
 }
 
-json config_json(const ConfigReport& c) {
-  json j = {{"name", c.config.name()},
-            {"cpu_model", c.config.model.name},
-            {"cpu_arg", c.config.model.cpu_arg},
-            {"hv", c.config.hv_name()},
-            {"passed", c.verdict.passed()},
-            {"reasons", c.verdict.reasons},
-            {"commands", c.commands},
-            {"writes", writes_json(c)},
+json machine_json(const MachineFindings& m) {
+  json j = {{"name", m.machine.name()},
+            {"cpu_model", m.machine.model.name},
+            {"cpu_arg", m.machine.model.cpu_arg},
+            {"hv", m.machine.hv_name()},
+            {"passed", m.verdict.passed()},
+            {"reasons", m.verdict.failures},
+            {"commands", m.commands},
+            {"writes", writes_json(m)},
             {"sites", json::array()},
             {"figures", json::array()}};
-  for (const DemoSite& s : c.sites) j["sites"].push_back(site_json(s));
-  for (const StrategyFigure& f : c.figures) j["figures"].push_back(figure_json(f));
+  for (const DemoSite& s : m.sites) j["sites"].push_back(site_json(s));
+  for (const StrategyFigure& f : m.figures) j["figures"].push_back(figure_json(f));
   return j;
 }
 
@@ -84,18 +90,25 @@ json bench_json(const BenchResults& b) {
 
 }  // namespace
 
-json report_json(const DemoReport& report) {
-  json j = {{"schema", kReportSchemaId},
-            {"passed", report.passed()},
-            {"guest", report.guest},
+json report_json(const DemoFindings& findings) {
+  json j = {{"format", kReportFormat},
+            {"passed", findings.passed()},
+            {"guest", findings.guest},
             {"configurations", json::array()},
             {"differential", json::array()},
-            {"bench", report.bench ? bench_json(*report.bench) : json(nullptr)}};
-  for (const ConfigReport& c : report.configs) j["configurations"].push_back(config_json(c));
-  for (const Differential& d : report.differentials) {
+            {"claims", json::array()},
+            {"bench", findings.bench ? bench_json(*findings.bench) : json(nullptr)}};
+  for (const MachineFindings& m : findings.machines) {
+    j["configurations"].push_back(machine_json(m));
+  }
+  for (const Differential& d : findings.differentials) {
     j["differential"].push_back({{"cpu_model", d.cpu_model},
                                  {"passed", d.verdict.passed()},
-                                 {"reasons", d.verdict.reasons}});
+                                 {"reasons", d.verdict.failures}});
+  }
+  for (const Claim& c : findings.claims) {
+    j["claims"].push_back(
+        {{"statement", c.statement}, {"holds", c.holds}, {"evidence", c.evidence}});
   }
   return j;
 }

@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: MIT
-// report.json: the demo's findings as data (format: demo/report.schema.json,
-// described in docs/demo.md).
+// report.json: the demo's findings as data (docs/demo.md describes every
+// field; tests/demo checks them).
 #pragma once
 
 #include <nlohmann/json.hpp>
 
-#include "demo_report.h"
+#include "findings.h"
 
 namespace altpv::demo {
 
-inline constexpr const char* kReportSchemaId = "altpv-demo/1";
+// The format, for readers to check before they read on.
+inline constexpr const char* kReportFormat = "altpv-demo/2";
 
-nlohmann::json report_json(const DemoReport& report);
+nlohmann::json report_json(const DemoFindings& findings);
 
 }  // namespace altpv::demo

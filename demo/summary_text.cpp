@@ -8,27 +8,23 @@
 namespace altpv::demo {
 namespace {
 
-const StrategyFigure* figure(const ConfigReport& c, const std::string& strategy,
-                             const std::string& op) {
-  for (const StrategyFigure& f : c.figures) {
-    if (f.strategy == strategy && f.op == op) return &f;
-  }
-  return nullptr;
-}
+using testbed::report::CpuModelSpec;
+using testbed::report::Personality;
 
 std::string cell(const StrategyFigure* f) {
   if (f == nullptr) return "-";
   return fmt::format("{}B {}i {}x", f->site.bytes, f->insns, f->exits);
 }
 
-const ConfigReport* find_config(const DemoReport& r, const std::string& model, Personality hv) {
-  for (const ConfigReport& c : r.configs) {
-    if (c.config.model.name == model && c.config.hv == hv) return &c;
+const MachineFindings* find_machine(const DemoFindings& r, const std::string& model,
+                                    Personality hv) {
+  for (const MachineFindings& m : r.machines) {
+    if (m.machine.model.name == model && m.machine.hv == hv) return &m;
   }
   return nullptr;
 }
 
-std::string model_words(const CpuModel& m) {
+std::string model_words(const CpuModelSpec& m) {
   if (m.msr_imm) return "WRMSRNS+MSR_IMM";
   if (m.wrmsrns) return "WRMSRNS";
   return "neither WRMSRNS nor MSR_IMM";
@@ -41,34 +37,41 @@ std::string cost_words(const StrategyFigure& f) {
 }
 
 std::string op_words(const std::string& op) {
-  return op == "wrmsr_ns_const" ? "constant-index wrmsr_ns" : "variable-index rdmsr";
+  if (op == "wrmsr_ns_const") return "constant-index wrmsr_ns";
+  if (op == "rdmsr_const") return "constant-index rdmsr";
+  if (op == "context_switch") return "context switch";
+  return "variable-index rdmsr";
 }
 
 }  // namespace
 
-std::string summary_tables(const DemoReport& r) {
+std::string summary_tables(const DemoFindings& r) {
   std::string out = "Patch decisions at the demo's MSR sites (from altpv.debug)\n";
   out += fmt::format("{:<22} {:<15} {:>4}  {:<26} {}\n", "machine", "site", "len", "choice",
                      "site after patching");
-  for (const ConfigReport& c : r.configs) {
+  for (const MachineFindings& c : r.machines) {
     for (const DemoSite& s : c.sites) {
       if (!s.decision) {
-        out += fmt::format("{:<22} {:<15} {:>4}  {:<26} {}\n", c.config.name(), s.name, "?",
+        out += fmt::format("{:<22} {:<15} {:>4}  {:<26} {}\n", c.machine.name(), s.name, "?",
                            "(no decision line)", "");
         continue;
       }
-      out += fmt::format("{:<22} {:<15} {:>4}  {:<26} {}\n", c.config.name(), s.name,
+      out += fmt::format("{:<22} {:<15} {:>4}  {:<26} {}\n", c.machine.name(), s.name,
                          s.decision->len, s.decision->choice(), s.after);
     }
   }
   out += "\nPer op: bytes at the call site (B), guest instructions (i), VM exits (x)\n";
-  out += fmt::format("{:<22} {:<15} {:<16} {:<16} {:<16} {}\n", "machine", "op", "altpv",
-                     "pvops_indirect", "pvops_direct", "conformance");
-  for (const ConfigReport& c : r.configs) {
+  out +=
+      "altpv: the PV backend's generic stub (natively the instruction); altpv_stub: its "
+      "hand-written stub for one MSR\n";
+  out += fmt::format("{:<22} {:<15} {:<16} {:<16} {:<16} {:<16} {}\n", "machine", "op", "altpv",
+                     "altpv_stub", "pvops_indirect", "pvops_direct", "conformance");
+  for (const MachineFindings& c : r.machines) {
     for (const std::string& op : figure_ops()) {
-      out += fmt::format("{:<22} {:<15} {:<16} {:<16} {:<16} {}\n", c.config.name(), op,
-                         cell(figure(c, "altpv", op)), cell(figure(c, "pvops_indirect", op)),
-                         cell(figure(c, "pvops_direct", op)), c.verdict.passed() ? "PASS" : "FAIL");
+      out += fmt::format("{:<22} {:<15} {:<16} {:<16} {:<16} {:<16} {}\n", c.machine.name(), op,
+                         cell(c.figure("altpv", op)), cell(c.figure("altpv_stub", op)),
+                         cell(c.figure("pvops_indirect", op)), cell(c.figure("pvops_direct", op)),
+                         c.verdict.passed() ? "PASS" : "FAIL");
     }
   }
   for (const Differential& d : r.differentials) {
@@ -87,14 +90,14 @@ std::string summary_tables(const DemoReport& r) {
   return out;
 }
 
-std::string summary_words(const DemoReport& r) {
+std::string summary_words(const DemoFindings& r) {
   std::string out;
-  for (const CpuModel& m : cpu_models()) {
-    const ConfigReport* c = find_config(r, m.name, Personality::Hvm);
+  for (const CpuModelSpec& m : testbed::report::cpu_models()) {
+    const MachineFindings* c = find_machine(r, m.name, Personality::Hvm);
     if (c == nullptr) continue;
     for (const DemoSite& s : c->sites) {
-      const StrategyFigure* altpv = figure(*c, "altpv", s.name);
-      const StrategyFigure* pvops = figure(*c, "pvops_indirect", s.name);
+      const StrategyFigure* altpv = c->figure("altpv", s.name);
+      const StrategyFigure* pvops = c->figure("pvops_indirect", s.name);
       if (!s.decision || altpv == nullptr || pvops == nullptr) continue;
       out += fmt::format(
           "- With {} (hvm), the {} site ({} bytes) became `{}` ({}): one op costs {}; a pv_ops "
@@ -103,25 +106,26 @@ std::string summary_words(const DemoReport& r) {
           cost_words(*altpv), cost_words(*pvops));
     }
   }
-  if (const ConfigReport* pv = find_config(r, cpu_models().back().name, Personality::Pv)) {
+  if (const MachineFindings* pv =
+          find_machine(r, testbed::report::cpu_models().back().name, Personality::Pv)) {
     for (const DemoSite& s : pv->sites) {
-      const StrategyFigure* altpv = figure(*pv, "altpv", s.name);
-      const StrategyFigure* direct = figure(*pv, "pvops_direct", s.name);
+      const StrategyFigure* altpv = pv->figure("altpv", s.name);
+      const StrategyFigure* direct = pv->figure("pvops_direct", s.name);
       if (!s.decision || altpv == nullptr || direct == nullptr) continue;
       out += fmt::format(
-          "- Under the PV personality the {} site became `{}`, a call to its native-ABI stub "
-          "(registers preserved, so the caller spills nothing): {}; pv_ops direct-called "
+          "- Under the PV personality the {} site became `{}`, a call to its generic native-ABI "
+          "stub (registers preserved, so the caller spills nothing): {}; pv_ops direct-called "
           "costs {}. The PV side pays; the native side above pays nothing.\n",
           op_words(s.name), s.after, cost_words(*altpv), cost_words(*direct));
     }
   }
   std::size_t passed = 0;
-  for (const ConfigReport& c : r.configs) passed += c.verdict.passed() ? 1 : 0;
+  for (const MachineFindings& c : r.machines) passed += c.verdict.passed() ? 1 : 0;
   out += fmt::format(
       "- Conformance: {} of {} machines passed (every MSR write reached the VMM in order, by "
       "the path the CPU model and personality imply, and the final MSR bank matches); the "
       "hvm and pv write sequences agree for {} of {} CPU models.\n",
-      passed, r.configs.size(),
+      passed, r.machines.size(),
       std::count_if(r.differentials.begin(), r.differentials.end(),
                     [](const Differential& d) { return d.verdict.passed(); }),
       r.differentials.size());
@@ -135,15 +139,24 @@ std::string summary_words(const DemoReport& r) {
       }
     }
   }
-  for (const ConfigReport& c : r.configs) {
-    for (const std::string& reason : c.verdict.reasons) {
-      out += fmt::format("  FAIL {}: {}\n", c.config.name(), reason);
+  for (const MachineFindings& c : r.machines) {
+    for (const std::string& reason : c.verdict.failures) {
+      out += fmt::format("  FAIL {}: {}\n", c.machine.name(), reason);
     }
   }
   for (const Differential& d : r.differentials) {
-    for (const std::string& reason : d.verdict.reasons) {
+    for (const std::string& reason : d.verdict.failures) {
       out += fmt::format("  FAIL differential {}: {}\n", d.cpu_model, reason);
     }
+  }
+  return out;
+}
+
+std::string summary_claims(const DemoFindings& r) {
+  std::string out = "Claims about the figures, checked against this run's counts\n";
+  for (const Claim& c : r.claims) {
+    out += fmt::format("  [{}] {}\n", c.holds ? "holds" : "FAILS", c.statement);
+    for (const std::string& e : c.evidence) out += fmt::format("          {}\n", e);
   }
   return out;
 }

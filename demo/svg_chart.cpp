@@ -6,8 +6,6 @@
 
 #include <fmt/format.h>
 
-#include "child_process.h"
-
 namespace altpv::demo {
 namespace {
 
@@ -55,25 +53,21 @@ std::string script(const BarChart& c, const std::filesystem::path& svg) {
   return s + "\n";
 }
 
-BarChart guest_chart(const DemoReport& r) {
+BarChart guest_chart(const DemoFindings& r) {
   BarChart c{"guest-insns",
              "Guest instructions per MSR op, by strategy (single-step count)",
              "guest instructions per op",
              figure_strategies(),
              {}};
-  for (const ConfigReport& config : r.configs) {
+  for (const MachineFindings& m : r.machines) {
     for (const std::string& op : figure_ops()) {
       std::vector<double> values;
       for (const std::string& strategy : figure_strategies()) {
-        double v = 0;
-        for (const StrategyFigure& f : config.figures) {
-          if (f.strategy == strategy && f.op == op) v = static_cast<double>(f.insns);
-        }
-        values.push_back(v);
+        const StrategyFigure* f = m.figure(strategy, op);
+        values.push_back(f != nullptr ? static_cast<double>(f->insns) : 0);
       }
       // Three short lines: long single-line labels overlap their neighbours.
-      c.rows.emplace_back(config.config.model.name + "\\n" + config.config.hv_name() + "\\n" + op,
-                          values);
+      c.rows.emplace_back(m.machine.model.name + "\\n" + m.machine.hv_name() + "\\n" + op, values);
     }
   }
   return c;
@@ -112,21 +106,21 @@ BarChart bench_chart(const BenchResults& b) {
 
 }  // namespace
 
-std::vector<std::filesystem::path> write_charts(const DemoReport& report,
+std::vector<std::filesystem::path> write_charts(const DemoFindings& findings,
                                                 const std::filesystem::path& dir,
-                                                Verdict& verdict) {
-  std::vector<BarChart> charts = {guest_chart(report)};
-  if (report.bench) charts.push_back(bench_chart(*report.bench));
+                                                CheckResult& result) {
+  std::vector<BarChart> charts = {guest_chart(findings)};
+  if (findings.bench) charts.push_back(bench_chart(*findings.bench));
   std::vector<std::filesystem::path> written;
   for (const BarChart& chart : charts) {
     const std::filesystem::path gp = dir / (chart.name + ".gp");
     const std::filesystem::path svg = dir / (chart.name + ".svg");
     std::ofstream(gp) << script(chart, svg.filename());
     // Run in `dir` via a relative output name, so the .gp script is portable.
-    const ChildOutcome run =
-        run_child({"gnuplot", "-e", "cd '" + dir.string() + "'", gp.string()}, kGnuplotTimeout);
+    const testbed::report::ChildOutcome run = testbed::report::run_child(
+        {"gnuplot", "-e", "cd '" + dir.string() + "'", gp.string()}, kGnuplotTimeout);
     if (!run.exited() || run.exit_code != 0) {
-      verdict.fail("gnuplot " + gp.string() + " failed: " + run.err);
+      result.fail("gnuplot " + gp.string() + " failed: " + run.err);
       continue;
     }
     written.push_back(svg);

@@ -6,14 +6,14 @@
 #include <filesystem>
 #include <vector>
 
-#include "demo_report.h"
-#include "verdict.h"
+#include "findings.h"
 
 namespace altpv::demo {
 
 // Writes <name>.gp and <name>.svg into `dir` for each chart; returns the
-// SVG paths. A gnuplot failure fails `verdict` (the report is incomplete).
-std::vector<std::filesystem::path> write_charts(const DemoReport& report,
-                                                const std::filesystem::path& dir, Verdict& verdict);
+// SVG paths. A gnuplot failure fails `result` (the report is incomplete).
+std::vector<std::filesystem::path> write_charts(const DemoFindings& findings,
+                                                const std::filesystem::path& dir,
+                                                CheckResult& result);
 
 }  // namespace altpv::demo

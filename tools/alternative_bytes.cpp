@@ -54,11 +54,11 @@ std::optional<std::vector<std::uint8_t>> rendered_bytes(const SiteRecord& site,
 }
 
 std::optional<std::uint64_t> call_target(const SiteRecord& site, const AltRecord& alt,
-                                         std::span<const std::uint8_t> bytes,
-                                         std::uint64_t address) {
+                                         std::span<const std::uint8_t> bytes, std::uint64_t address,
+                                         SiteCode::Form form) {
   std::uintptr_t target = 0;
   if (bytes.size() != site.len ||
-      !decode_rendered_call(site, alt, bytes.data(), address, &target)) {
+      !decode_rendered_call(site, alt, bytes.data(), address, &target, form)) {
     return std::nullopt;
   }
   return target;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "altpv/backend.h"
 #include "altpv/engine/relocation.h"
 #include "altpv/engine/site_records.h"
 
@@ -46,9 +47,10 @@ std::optional<std::vector<std::uint8_t>> rendered_bytes(const SiteRecord& site,
                                                         const AltRecord& alt);
 
 // If `bytes` (the site's bytes at `address`) are call alternative `alt` as
-// the engine renders it, the call's target; nullopt otherwise.
+// the engine renders it (with its setup, or bare), the call's target;
+// nullopt otherwise.
 std::optional<std::uint64_t> call_target(const SiteRecord& site, const AltRecord& alt,
-                                         std::span<const std::uint8_t> bytes,
-                                         std::uint64_t address);
+                                         std::span<const std::uint8_t> bytes, std::uint64_t address,
+                                         SiteCode::Form form = SiteCode::Form::Call);
 
 }  // namespace altpv::inspect

@@ -54,21 +54,52 @@ void require_same_program(const InspectedFile& file, const InspectedFile& dump) 
   }
 }
 
+// A backend's inline code for a call alternative (backend.h), which only the
+// backend can render: whole instructions, none of them a branch or
+// RIP-relative (they were copied, not relocated), then exactly the engine's
+// NOP fill. Returns the code's length.
+std::optional<std::size_t> inline_code(std::span<const std::uint8_t> bytes, std::uint64_t address) {
+  for (std::size_t code = 0; code <= bytes.size(); ++code) {
+    if (!same_bytes(bytes.subspan(code), nop_fill(bytes.size() - code))) continue;
+    const Disassembly d = disassemble(bytes.first(code), address);
+    if (!d.complete()) return std::nullopt;
+    for (const Instruction& insn : d.instructions) {
+      if (insn.branch_target || insn.rip_relative) return std::nullopt;
+    }
+    return code;
+  }
+  return std::nullopt;
+}
+
 // Which of its forms the site holds: the original, a Bytes alternative with
-// its NOP fill, or a call alternative with its target; nullopt if none.
+// its NOP fill, or a call alternative as a call (with or without its setup);
+// failing those, a backend's inline code in place of a call alternative;
+// nullopt if none.
 std::optional<std::string> identify(const SiteRecord& site, std::span<const std::uint8_t> bytes,
                                     std::uint64_t address) {
   const SiteCopy original = copy_to_site(site, original_bytes(site));
   if (original.relocation.refusal == Refusal::None && same_bytes(bytes, original.bytes)) {
     return "original";
   }
+  std::optional<std::string> call_label;
   for (std::size_t i = 0; const AltRecord& alt : alternatives(site)) {
     const std::string label = alternative_label(i++, alt);
     if (alt.kind == AltKind::Bytes) {
       const auto rendered = rendered_bytes(site, alt);
       if (rendered && same_bytes(bytes, *rendered)) return label;
-    } else if (const auto target = call_target(site, alt, bytes, address)) {
+      continue;
+    }
+    if (const auto target = call_target(site, alt, bytes, address)) {
       return fmt::format("{} -> {:#x}", label, *target);
+    }
+    if (const auto bare = call_target(site, alt, bytes, address, SiteCode::Form::BareCall)) {
+      return fmt::format("{}:bare -> {:#x}", label, *bare);
+    }
+    if (!call_label) call_label = label;
+  }
+  if (call_label) {
+    if (const auto code = inline_code(bytes, address)) {
+      return fmt::format("{}:inline ({} bytes of backend code)", *call_label, *code);
     }
   }
   return std::nullopt;

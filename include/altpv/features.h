@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "altpv/feature_bits.h"
@@ -22,6 +23,36 @@ enum class Feature : std::uint8_t {
   Rdtscp = ALTPV_FEATURE_RDTSCP,
   Pv = ALTPV_FEATURE_PV,
 };
+
+// Where a CPUID-derived feature lives: CPUID.(leaf, subleaf):reg[bit].
+enum class CpuidReg : std::uint8_t { Eax, Ebx, Ecx, Edx };
+struct CpuidBit {
+  Feature feature;
+  std::uint32_t leaf, subleaf;
+  CpuidReg reg;
+  std::uint8_t bit;
+};
+
+// Register `reg` of anything with eax..edx members (CpuidResult, a
+// hypervisor's CPUID table entry), as a reference so it can be set too.
+template <typename Registers>
+constexpr auto& cpuid_reg(Registers& r, CpuidReg reg) {
+  switch (reg) {
+    case CpuidReg::Eax:
+      return r.eax;
+    case CpuidReg::Ebx:
+      return r.ebx;
+    case CpuidReg::Ecx:
+      return r.ecx;
+    case CpuidReg::Edx:
+      break;
+  }
+  return r.edx;
+}
+
+// One entry per CPUID-derived feature; detection and the testbed's CPU
+// models both read it, so the bit positions are written once.
+std::span<const CpuidBit> cpuid_bits();
 
 // The lower-case name used in override strings and reports ("wrmsrns"), or
 // nullptr for a number that names no feature.

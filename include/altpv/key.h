@@ -88,7 +88,9 @@ class [[gnu::visibility("hidden")]] Key {
   // Switch every site of this key, while other threads may run them. Before
   // the key's image registered its sites, only the state is recorded; the
   // sites take it when the image registers. On failure (!ok) the key keeps
-  // its state and nothing was written.
+  // its state and nothing was written, unless a store failed midway: then a
+  // site may keep an int3 that sends every thread to the new state (slower,
+  // never wrong).
   KeySwitch enable() {
     return set(true);
   }

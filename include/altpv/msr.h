@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// MSR access with the two write flavours of the seed discussion:
+// MSR access with the two write flavours of the x86 maintainers' WRMSRNS discussion (docs/architecture.md):
 //   wrmsr()    serialising: WRMSR;
 //   wrmsr_ns() may be non-serialising: WRMSRNS imm32 form (constant index,
 //              MSR_IMM), else WRMSRNS, else WRMSR with a CS prefix (the same
@@ -28,7 +28,9 @@
 //   RDMSR_SAFE               as RDMSR; out: ecx = 0 or kMsrFault
 //   RDMSR64_SAFE             as RDMSR64; out: ecx = 0 or kMsrFault
 // Constant-index write sites clobber ecx and edx; read sites clobber ecx
-// and edx; flags are clobbered by every site.
+// and edx; flags are clobbered by every site. So a stub for a constant-index
+// site may lose rcx and rdx, and its writes find the value whole in rax
+// (msr_backend.h picks such stubs per site).
 //
 // The _safe variants resume at a fixup through the exception table
 // (extable.h); the kernel's #GP handler must consult it. On a fault the

@@ -1,27 +1,34 @@
 // SPDX-License-Identifier: MIT
-// The paravirtual side of the MSR API: native-ABI stubs for every MSR site
-// shape, and a Backend that hands them to the engine.
+// The paravirtual side of the MSR API: lean native-ABI stubs for every MSR
+// site shape, the C-ABI handlers they call, and a Backend that hands them to
+// the engine.
 //
-// Under PV every MSR site calls its stub; the stub (native_abi.h) saves all
-// registers and calls a C++ function that unpacks the op's inputs from the
-// site's registers, asks the MsrHandler, and writes the op's outputs back in
-// the same registers the native instruction would. When the handler refuses
-// a plain (non-_safe) access, the native instruction is replayed, so the
-// fault the caller sees is the real one. For _safe ops a refusal is
-// reported exactly as the native fixup reports a #GP (msr.h).
+// Under PV every MSR site calls a stub (native_abi.h). The stub saves only
+// the registers the site must keep and the handler may clobber, passes the
+// index and value as C arguments, and puts the handler's results where the
+// native instruction (or the site's native sequence) leaves them. The
+// library's own handlers ask the MsrHandler; when it refuses a plain (non-
+// _safe) access, the native instruction is replayed, so the fault the caller
+// sees is the real one. For _safe ops a refusal is reported exactly as the
+// native fixup reports a #GP (msr.h).
+//
+// A backend may also use the stub shapes below with handlers of its own (for
+// example one per policy, chosen per site constant at patch time), hand the
+// engine hand-written stubs for one MSR, or inline bytes (backend.h).
 #pragma once
 
 #include <cstdint>
 #include <span>
 
 #include "altpv/backend.h"
+#include "altpv/native_abi.h"
 
 namespace altpv {
 
 enum class MsrAccess : std::uint8_t { Done, Fault, Native };
 
 // What a paravirtualising environment implements. Called with the C ABI from
-// the stubs, never from a site directly.
+// the library's handlers, never from a site directly.
 class MsrHandler {
  public:
   virtual MsrAccess write(std::uint32_t msr, std::uint64_t value, bool serialising) noexcept = 0;
@@ -31,27 +38,42 @@ class MsrHandler {
   ~MsrHandler() = default;
 };
 
-// The handler the generic stubs call; set it before patching in the stubs.
+// The handler the library's stubs call; set it before patching in the stubs.
 void set_msr_handler(MsrHandler* handler);
+
+// What the handlers of the stub shapes return: RDMSR's own registers (upper
+// halves zero), and a _safe read's value (0 on a fault) with its status
+// (0, or kMsrFault as a 32-bit register value). Both come back in rax:rdx.
+struct MsrHalves {
+  std::uint64_t eax, edx;
+};
+struct MsrSafeRead {
+  std::uint64_t value, status;
+};
 
 // Maps MSR ops to their stubs, in the call shape this build's sites use.
 // `specialised` adds stubs for single MSRs: a constant-index site of that op
 // and index is patched to call its stub directly, with no dispatch on the
-// index at run time.
+// index at run time. A stub that knows its MSR (`bare`) is called without the
+// site's setup: it must then keep the site's ABI with only rax (the value,
+// for writes) as input.
 class MsrBackend final : public Backend {
  public:
   struct Specialised {
     std::uint16_t op;
     std::uint32_t msr;
     const void* stub;
+    bool bare = false;
   };
 
   constexpr MsrBackend() = default;
   constexpr explicit MsrBackend(std::span<const Specialised> specialised)
       : specialised_(specialised) {}
 
+  // The library's stub for a site of `op`, with or without a site constant.
   const void* stub(std::uint16_t op, std::uint32_t constant, bool has_constant,
                    AltKind kind) const override;
+  SiteCode code(const CallSite& site) const override;
   const char* name() const override { return "msr-pv"; }
   // Ready once set_msr_handler() was given a handler: without one, every
   // stub would replay the native instruction, which faults in a process.
@@ -62,3 +84,41 @@ class MsrBackend final : public Backend {
 };
 
 }  // namespace altpv
+
+// The stub shapes, one per MSR op and site shape (see msr.h for the site
+// ABIs). Handlers are extern "C" and noexcept:
+//   write:      void h(std::uint32_t msr, std::uint64_t value)
+//   write_safe: std::uint64_t h(std::uint32_t msr, std::uint64_t value), the status
+//   read:       altpv::MsrHalves h(std::uint32_t msr)
+//   read_safe:  altpv::MsrSafeRead h(std::uint32_t msr)
+// Variable-index sites keep every register but the op's outputs; constant-
+// index sites may lose rcx and rdx (their setup clobbers them) and pass the
+// value whole in rax.
+// clang-format off
+#define ALTPV_MSR_CALLER_SAVED_BUT_AX_CX_DX "rsi, rdi, r8, r9, r10, r11"
+#define ALTPV_MSR_VAR_WRITE_ARGS "mov %ecx, %edi\n mov %eax, %esi\n shl $32, %rdx\n or %rdx, %rsi"
+#define ALTPV_MSR_CONST_WRITE_ARGS "mov %ecx, %edi\n mov %rax, %rsi"
+
+#define ALTPV_MSR_STUB_WRITE(stub, handler)                                        \
+  ALTPV_LEAN_STUB(stub, handler, "rax, rcx, rdx, " ALTPV_MSR_CALLER_SAVED_BUT_AX_CX_DX, \
+                  ALTPV_MSR_VAR_WRITE_ARGS, "")
+#define ALTPV_MSR_STUB_WRITE_CONST(stub, handler)                          \
+  ALTPV_LEAN_STUB(stub, handler, "rax, " ALTPV_MSR_CALLER_SAVED_BUT_AX_CX_DX, \
+                  ALTPV_MSR_CONST_WRITE_ARGS, "")
+#define ALTPV_MSR_STUB_WRITE_SAFE(stub, handler)                                \
+  ALTPV_LEAN_STUB(stub, handler, "rcx, rdx, " ALTPV_MSR_CALLER_SAVED_BUT_AX_CX_DX, \
+                  ALTPV_MSR_VAR_WRITE_ARGS, "")
+#define ALTPV_MSR_STUB_WRITE_SAFE_CONST(stub, handler) \
+  ALTPV_LEAN_STUB(stub, handler, ALTPV_MSR_CALLER_SAVED_BUT_AX_CX_DX, ALTPV_MSR_CONST_WRITE_ARGS, "")
+#define ALTPV_MSR_STUB_READ(stub, handler) \
+  ALTPV_LEAN_STUB(stub, handler, "rcx, " ALTPV_MSR_CALLER_SAVED_BUT_AX_CX_DX, "mov %ecx, %edi", "")
+#define ALTPV_MSR_STUB_READ_CONST(stub, handler)                                 \
+  ALTPV_LEAN_STUB(stub, handler, ALTPV_MSR_CALLER_SAVED_BUT_AX_CX_DX, "mov %ecx, %edi", \
+                  "shl $32, %rdx\n or %rdx, %rax")
+#define ALTPV_MSR_STUB_READ_SAFE(stub, handler)                                  \
+  ALTPV_LEAN_STUB(stub, handler, ALTPV_MSR_CALLER_SAVED_BUT_AX_CX_DX, "mov %ecx, %edi", \
+                  "mov %edx, %ecx\n mov %rax, %rdx\n shr $32, %rdx\n mov %eax, %eax")
+#define ALTPV_MSR_STUB_READ_SAFE_CONST(stub, handler)                            \
+  ALTPV_LEAN_STUB(stub, handler, ALTPV_MSR_CALLER_SAVED_BUT_AX_CX_DX, "mov %ecx, %edi", \
+                  "mov %edx, %ecx")
+// clang-format on

@@ -14,11 +14,30 @@ CpuidResult cpuid_instruction(std::uint32_t leaf, std::uint32_t subleaf) {
 
 namespace {
 
-bool bit(std::uint32_t reg, unsigned n) {
-  return ((reg >> n) & 1) != 0;
+// SDM Vol. 2A, CPUID: "Information Returned by CPUID Instruction".
+constexpr CpuidBit kCpuidBits[] = {
+    {Feature::Wrmsrns, 7, 1, CpuidReg::Eax, 19},
+    {Feature::MsrImm, 7, 1, CpuidReg::Ecx, 5},
+    {Feature::Serialize, 7, 0, CpuidReg::Edx, 14},
+    {Feature::Rdpid, 7, 0, CpuidReg::Ecx, 22},
+    {Feature::Fsgsbase, 7, 0, CpuidReg::Ebx, 0},
+    {Feature::Hypervisor, 1, 0, CpuidReg::Ecx, 31},
+    {Feature::Rdtscp, 0x80000001, 0, CpuidReg::Edx, 27},
+};
+
+// A leaf exists if its range's base leaf reports it; a subleaf above 0 of
+// leaf 7 exists if subleaf 0 reports it in eax.
+bool present(CpuidFunction cpuid, std::uint32_t leaf, std::uint32_t subleaf) {
+  const std::uint32_t base = leaf & 0x80000000u;
+  if (cpuid(base, 0).eax < leaf) return false;
+  return subleaf == 0 || cpuid(leaf, 0).eax >= subleaf;
 }
 
 }  // namespace
+
+std::span<const CpuidBit> cpuid_bits() {
+  return kCpuidBits;
+}
 
 FeatureSet detect_cpu_features() {
   return detect_cpu_features(cpuid_instruction);
@@ -26,22 +45,10 @@ FeatureSet detect_cpu_features() {
 
 FeatureSet detect_cpu_features(CpuidFunction cpuid) {
   FeatureSet set;
-  const std::uint32_t max_leaf = cpuid(0, 0).eax;
-  set.set(Feature::Hypervisor, bit(cpuid(1, 0).ecx, 31));
-  if (max_leaf >= 7) {
-    const CpuidResult l7 = cpuid(7, 0);
-    set.set(Feature::Fsgsbase, bit(l7.ebx, 0));
-    set.set(Feature::Rdpid, bit(l7.ecx, 22));
-    set.set(Feature::Serialize, bit(l7.edx, 14));
-    // Subleaf 1 exists only if leaf 7 reports it in eax.
-    if (l7.eax >= 1) {
-      const CpuidResult l71 = cpuid(7, 1);
-      set.set(Feature::Wrmsrns, bit(l71.eax, 19));
-      set.set(Feature::MsrImm, bit(l71.ecx, 5));
-    }
-  }
-  if (cpuid(0x80000000, 0).eax >= 0x80000001) {
-    set.set(Feature::Rdtscp, bit(cpuid(0x80000001, 0).edx, 27));
+  for (const CpuidBit& b : kCpuidBits) {
+    if (!present(cpuid, b.leaf, b.subleaf)) continue;
+    const CpuidResult r = cpuid(b.leaf, b.subleaf);
+    set.set(b.feature, ((cpuid_reg(r, b.reg) >> b.bit) & 1) != 0);
   }
   return set;
 }

@@ -26,11 +26,11 @@ constexpr std::uint8_t kLeaRspMinus128[] = {0x48, 0x8d, 0x64, 0x24, 0x80};
 constexpr std::uint8_t kCallRel32 = 0xe8;
 
 // Renders a call alternative as it must lie at `at` into `out`: its setup
-// bytes (if any, relocated like a replacement), `[lea -128(%rsp),%rsp;] call
-// rel32`, then NOP fill.
-Refusal render_call(const AltRecord& alt, std::uintptr_t at, std::size_t site_len, const void* stub,
-                    std::uint8_t* out) {
-  std::size_t pos = alt.len - call_length(alt.kind);
+// bytes (if any, relocated like a replacement) unless the call is bare,
+// `[lea -128(%rsp),%rsp;] call rel32`, then NOP fill.
+Refusal render_call(const AltRecord& alt, bool bare, std::uintptr_t at, std::size_t site_len,
+                    const void* stub, std::uint8_t* out) {
+  std::size_t pos = bare ? 0 : alt.len - call_length(alt.kind);
   const Refusal setup =
       relocate_code(reinterpret_cast<const std::uint8_t*>(alt.repl_address()), pos, at, out)
           .refusal;
@@ -46,23 +46,31 @@ Refusal render_call(const AltRecord& alt, std::uintptr_t at, std::size_t site_le
   const auto rel = static_cast<std::int32_t>(disp);
   out[pos] = kCallRel32;
   std::memcpy(out + pos + 1, &rel, sizeof rel);
-  fill_nops(out + alt.len, site_len - alt.len);
+  fill_nops(out + pos + 5, site_len - pos - 5);
+  return Refusal::None;
+}
+
+// Renders the backend's code for call alternative `alt` (backend.h): a call
+// with or without the setup, or its inline bytes and NOP fill.
+Refusal render_code(const SiteRecord& site, const AltRecord& alt, const SiteCode& code,
+                    std::uintptr_t at, std::uint8_t* out) {
+  if (code.form != SiteCode::Form::Inline) {
+    return render_call(alt, code.form == SiteCode::Form::BareCall, at, site.len, code.stub, out);
+  }
+  if (code.len > site.len) return Refusal::InlineTooLong;
+  std::memcpy(out, code.bytes, code.len);
+  fill_nops(out + code.len, site.len - code.len);
   return Refusal::None;
 }
 
 enum class Render { Ok, NoStub, Refused };
 
-// The stub the backend supplies for call alternative `alt` of `site`, or nullptr.
-const void* stub_for(const SiteRecord& site, const AltRecord& alt, const Backend* backend) {
-  if (alt.kind == AltKind::Bytes || backend == nullptr) return nullptr;
-  return backend->stub(site.op, site.constant, site.has_constant(), alt.kind);
-}
-
 // The bytes alternative `alt` puts in the site, rendered to lie at `at` (the
-// site itself, or an out-of-line copy of it), a call going to `stub`; why
-// not in `refusal`.
-Render render_alt(const SiteRecord& site, const AltRecord& alt, const void* stub, std::uintptr_t at,
-                  std::uint8_t* out, Refusal& refusal) {
+// site itself, or an out-of-line copy of it); why not in `refusal`. `form`
+// receives the backend's form for a call alternative.
+Render render_alt(const SiteRecord& site, const AltRecord& alt, const Backend* backend,
+                  std::uintptr_t at, std::uint8_t* out, Refusal& refusal,
+                  SiteCode::Form* form = nullptr) {
   if (alt.kind == AltKind::Bytes) {
     refusal =
         relocate_code(reinterpret_cast<const std::uint8_t*>(alt.repl_address()), alt.len, at, out)
@@ -71,8 +79,12 @@ Render render_alt(const SiteRecord& site, const AltRecord& alt, const void* stub
     fill_nops(out + alt.len, site.len - alt.len);
     return Render::Ok;
   }
-  if (stub == nullptr) return Render::NoStub;
-  refusal = render_call(alt, at, site.len, stub, out);
+  if (backend == nullptr) return Render::NoStub;
+  const SiteCode code =
+      backend->code(CallSite{site.op, site.constant, site.has_constant(), alt.kind, site.len});
+  if (form != nullptr) *form = code.form;
+  if (code.form == SiteCode::Form::None) return Render::NoStub;
+  refusal = render_code(site, alt, code, at, out);
   return refusal == Refusal::None ? Render::Ok : Render::Refused;
 }
 
@@ -125,13 +137,19 @@ std::size_t call_length(AltKind kind) {
 }
 
 bool decode_rendered_call(const SiteRecord& site, const AltRecord& alt, const std::uint8_t* bytes,
-                          std::uintptr_t address, std::uintptr_t* target) {
+                          std::uintptr_t address, std::uintptr_t* target, SiteCode::Form form) {
   if (alt.kind == AltKind::Bytes) return false;
-  std::size_t pos = alt.len - call_length(alt.kind);
-  std::uint8_t setup[kMaxSiteLength];
-  if (relocate_code(reinterpret_cast<const std::uint8_t*>(alt.repl_address()), pos, address, setup)
-              .refusal != Refusal::None ||
-      std::memcmp(bytes, setup, pos) != 0) {
+  std::size_t pos = 0;
+  if (form == SiteCode::Form::Call) {
+    pos = alt.len - call_length(alt.kind);
+    std::uint8_t setup[kMaxSiteLength];
+    if (relocate_code(reinterpret_cast<const std::uint8_t*>(alt.repl_address()), pos, address,
+                      setup)
+                .refusal != Refusal::None ||
+        std::memcmp(bytes, setup, pos) != 0) {
+      return false;
+    }
+  } else if (form != SiteCode::Form::BareCall) {
     return false;
   }
   if (alt.kind == AltKind::CallSkipRedZone) {
@@ -139,12 +157,13 @@ bool decode_rendered_call(const SiteRecord& site, const AltRecord& alt, const st
     pos += sizeof kLeaRspMinus128;
   }
   if (bytes[pos] != kCallRel32) return false;
+  const std::size_t end = pos + 5;
   std::uint8_t fill[kMaxSiteLength];
-  fill_nops(fill, site.len - alt.len);
-  if (std::memcmp(bytes + alt.len, fill, site.len - alt.len) != 0) return false;
+  fill_nops(fill, site.len - end);
+  if (std::memcmp(bytes + end, fill, site.len - end) != 0) return false;
   std::int32_t rel;
   std::memcpy(&rel, bytes + pos + 1, sizeof rel);
-  *target = address + pos + 5 + static_cast<std::intptr_t>(rel);
+  *target = address + end + static_cast<std::intptr_t>(rel);
   return true;
 }
 
@@ -202,6 +221,8 @@ const char* refusal_name(Refusal r) {
       return "write failed";
     case Refusal::NoSuchChoice:
       return "the chosen alternative does not exist or has no stub";
+    case Refusal::InlineTooLong:
+      return "backend's inline bytes longer than the site";
   }
   return "?";
 }
@@ -278,9 +299,8 @@ void finish_decision(const SiteRecord& site, const Backend* backend, Decision& d
                std::memcmp(d.old_bytes, candidate, site.len) == 0;
   for (std::size_t i = 0; !known && i < site.nalts; ++i) {
     Refusal unrenderable;
-    const AltRecord& alt = *alt_at(site, i);
-    known = render_alt(site, alt, stub_for(site, alt, backend), d.address, candidate,
-                       unrenderable) == Render::Ok &&
+    known = render_alt(site, *alt_at(site, i), backend, d.address, candidate, unrenderable) ==
+                Render::Ok &&
             std::memcmp(d.old_bytes, candidate, site.len) == 0;
   }
   if (!known) {
@@ -304,18 +324,15 @@ Decision plan_site(const SiteTable& table, std::size_t index, const FeatureSet& 
   for (std::size_t i = 0; i < site.nalts; ++i) {
     const AltRecord& alt = *alt_at(site, i);
     if (!condition_holds(alt.cond, features)) continue;
-    const void* stub = stub_for(site, alt, backend);
-    if (alt.kind != AltKind::Bytes) {
-      if (backend == nullptr && features.has(Feature::Pv)) {
-        d.refusal = Refusal::NoBackend;
-        return d;
-      }
-      if (stub != nullptr && !backend->ready()) {
-        d.refusal = Refusal::BackendNotReady;
-        return d;
-      }
+    if (alt.kind != AltKind::Bytes && backend == nullptr && features.has(Feature::Pv)) {
+      d.refusal = Refusal::NoBackend;
+      return d;
     }
-    const Render r = render_alt(site, alt, stub, d.address, d.new_bytes, d.refusal);
+    const Render r = render_alt(site, alt, backend, d.address, d.new_bytes, d.refusal, &d.form);
+    if (r != Render::NoStub && alt.kind != AltKind::Bytes && !backend->ready()) {
+      d.refusal = Refusal::BackendNotReady;
+      return d;
+    }
     if (r == Render::NoStub) continue;
     d.chosen = static_cast<int>(i);
     d.cond = alt.cond;
@@ -338,12 +355,11 @@ Decision plan_choice(const SiteTable& table, std::size_t index, int chosen,
       return d;
     }
     const AltRecord& alt = *alt_at(site, static_cast<std::size_t>(chosen));
-    const void* stub = stub_for(site, alt, backend);
-    if (stub != nullptr && !backend->ready()) {
+    const Render r = render_alt(site, alt, backend, d.address, d.new_bytes, d.refusal, &d.form);
+    if (r == Render::Ok && alt.kind != AltKind::Bytes && !backend->ready()) {
       d.refusal = Refusal::BackendNotReady;
       return d;
     }
-    const Render r = render_alt(site, alt, stub, d.address, d.new_bytes, d.refusal);
     if (r == Render::NoStub) d.refusal = Refusal::NoSuchChoice;
     if (r != Render::Ok) return d;
     d.chosen = chosen;
@@ -360,9 +376,9 @@ bool render_choice_at(const SiteTable& table, std::size_t index, int chosen, con
   const SiteRecord& site = table.sites_begin[index];
   if (chosen == kOriginal) return render_original(site, at, out) == Refusal::None;
   if (chosen < 0 || chosen >= site.nalts) return false;
-  const AltRecord& alt = *alt_at(site, static_cast<std::size_t>(chosen));
   Refusal refusal;
-  return render_alt(site, alt, stub_for(site, alt, backend), at, out, refusal) == Render::Ok;
+  return render_alt(site, *alt_at(site, static_cast<std::size_t>(chosen)), backend, at, out,
+                    refusal) == Render::Ok;
 }
 
 }  // namespace altpv

@@ -80,6 +80,10 @@ std::size_t format_decision(const Decision& d, const char* where, char* buf, std
     out.str("alt ").dec(static_cast<std::uint64_t>(d.chosen)).str(" [");
     condition(out, d.cond);
     out.str("] ").str(alt_kind_name(d.kind));
+    // A call alternative the backend turned into something other than a call
+    // with the site's setup.
+    if (d.form == SiteCode::Form::BareCall) out.str(":bare");
+    if (d.form == SiteCode::Form::Inline) out.str(":inline");
   }
   if (d.len != 0) {
     out.str(" | ").bytes(d.old_bytes, d.len);

@@ -24,8 +24,8 @@ extern "C" [[gnu::weak, gnu::visibility("hidden")]] const bool altpv_no_patch_at
 namespace altpv::hosted {
 namespace {
 
-// The image's key sites, with a mutex around switches and the process's
-// live writer as their platform.
+// The image's key sites, with a mutex around switches and this image's live
+// writer as their platform.
 class ProcessKeySites final : public KeySites {
  public:
   ProcessKeySites(const KeyTable& table, std::span<KeySiteSlot> slots)
@@ -58,11 +58,9 @@ void register_key_sites(const ImageText& image, bool debug) {
   }
 }
 
-void patch_at_load(const ImageText& image, bool debug) {
+void patch_at_load(const ImageText& image, const ProcessFeatures& decision, bool debug) {
   const SiteTable table = this_image_site_table();
-  if (table.size() == 0) return;
-  const ProcessFeatures decision = process_decision();
-  if (!decision.ok) return;  // process_decision() said why, once
+  if (table.size() == 0 || !decision.ok) return;  // process_decision() said why, once
   if (debug) {
     char features[256];
     format_features(decision.features, features, sizeof features);
@@ -83,6 +81,9 @@ extern "C" [[gnu::constructor(101)]] void altpv_load_image() {
   using namespace altpv::hosted;
   const ImageText image = this_image();
   const bool debug = std::getenv(kDebugEnv) != nullptr;
+  // Decided as the first image loads (the executable, usually), even one
+  // without sites: a library loaded later gets the decision of the start.
+  const ProcessFeatures decision = process_decision();
   register_key_sites(image, debug);
-  if (&altpv_no_patch_at_load == nullptr) patch_at_load(image, debug);
+  if (&altpv_no_patch_at_load == nullptr) patch_at_load(image, decision, debug);
 }

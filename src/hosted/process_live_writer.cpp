@@ -85,16 +85,27 @@ LiveStats live_stats() {
   return s;
 }
 
+ProcessTextWriter& ProcessLiveWriter::text() {
+  const pid_t pid = getpid();
+  if (!text_ || text_pid_ != pid) {
+    text_.reset();
+    text_.emplace();
+    text_pid_ = pid;
+  }
+  return *text_;
+}
+
 bool ProcessLiveWriter::write(std::uintptr_t address, const std::uint8_t* bytes, std::size_t len) {
   g_writes.fetch_add(1, std::memory_order_relaxed);
-  if (text_.write(address, bytes, len)) return true;
-  error_ = text_.last_error();
+  ProcessTextWriter& writer = text();
+  if (writer.write(address, bytes, len)) return true;
+  error_ = writer.last_error();
   return false;
 }
 
 void ProcessLiveWriter::sync() {
   g_syncs.fetch_add(1, std::memory_order_relaxed);
-  text_.sync();
+  text().sync();
 }
 
 std::uintptr_t ProcessLiveWriter::allocate_code(std::size_t size, std::uintptr_t near) {
@@ -124,7 +135,7 @@ std::uintptr_t ProcessLiveWriter::allocate_code(std::size_t size, std::uintptr_t
 
 bool ProcessLiveWriter::route_traps() {
   if (routed_) return true;
-  if (!text_.syncs_every_cpu()) {
+  if (!text().syncs_every_cpu()) {
     error_ =
         "membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE) is unavailable (Linux 4.16+), so "
         "the CPUs of other threads cannot be synchronised";

@@ -8,8 +8,11 @@
 //     passes every other SIGTRAP on to the handler the program had before.
 #pragma once
 
+#include <sys/types.h>
+
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "altpv/engine/key_sites.h"
@@ -35,8 +38,13 @@ class ProcessLiveWriter final : public LiveTextWriter {
   const char* error() const override { return error_.c_str(); }
 
  private:
+  // The text writer of this process: /proc/self/mem names the process that
+  // opened it, so a child of fork() must open its own.
+  ProcessTextWriter& text();
+
   const KeySites& sites_;
-  ProcessTextWriter text_;
+  std::optional<ProcessTextWriter> text_;
+  pid_t text_pid_ = 0;
   std::uintptr_t arena_next_ = 0;  // free executable bytes for out-of-line copies
   std::uintptr_t arena_end_ = 0;
   bool routed_ = false;

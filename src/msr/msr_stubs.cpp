@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
-// One native-ABI stub per MSR site shape, and the C++ side of each: unpack
-// the site's registers, ask the MsrHandler, write the outputs back where the
-// native instruction (or the site's native sequence) would leave them.
+// One lean native-ABI stub per MSR op and site shape (msr_backend.h), and
+// the C++ handlers they call: ask the MsrHandler, replay the native
+// instruction when it refuses a plain access.
 #include "altpv/msr.h"
 #include "altpv/msr_backend.h"
-#include "altpv/native_abi.h"
 
 namespace altpv {
 namespace {
@@ -13,10 +12,6 @@ MsrHandler* g_handler = nullptr;
 
 std::uint32_t lo32(std::uint64_t v) {
   return static_cast<std::uint32_t>(v);
-}
-
-std::uint64_t edx_eax(const NativeRegs& r) {
-  return lo32(r.rax) | std::uint64_t{lo32(r.rdx)} << 32;
 }
 
 std::uint64_t status_bits(bool ok) {
@@ -69,15 +64,11 @@ MsrAccess ask_read(std::uint32_t msr, std::uint64_t* value) {
   return g_handler != nullptr ? g_handler->read(msr, value) : MsrAccess::Native;
 }
 
-void write(const NativeRegs& r, bool serialising) {
-  const std::uint32_t msr = lo32(r.rcx);
-  const std::uint64_t value = edx_eax(r);
+void write(std::uint32_t msr, std::uint64_t value, bool serialising) {
   if (ask_write(msr, value, serialising) != MsrAccess::Done) native_wrmsr(msr, value);
 }
 
-bool write_safe(const NativeRegs& r, bool serialising) {
-  const std::uint32_t msr = lo32(r.rcx);
-  const std::uint64_t value = edx_eax(r);
+bool write_safe(std::uint32_t msr, std::uint64_t value, bool serialising) {
   switch (ask_write(msr, value, serialising)) {
     case MsrAccess::Done:
       return true;
@@ -89,25 +80,27 @@ bool write_safe(const NativeRegs& r, bool serialising) {
   return native_wrmsr_safe(msr, value);
 }
 
-std::uint64_t read(const NativeRegs& r) {
-  const std::uint32_t msr = lo32(r.rcx);
+MsrHalves read(std::uint32_t msr) {
   std::uint64_t value = 0;
-  return ask_read(msr, &value) == MsrAccess::Done ? value : native_rdmsr(msr);
+  if (ask_read(msr, &value) != MsrAccess::Done) value = native_rdmsr(msr);
+  return {lo32(value), value >> 32};
 }
 
-// The value, or 0 with false on a fault.
-bool read_safe(const NativeRegs& r, std::uint64_t* value) {
-  const std::uint32_t msr = lo32(r.rcx);
-  switch (ask_read(msr, value)) {
+MsrSafeRead read_safe(std::uint32_t msr) {
+  std::uint64_t value = 0;
+  bool ok = true;
+  switch (ask_read(msr, &value)) {
     case MsrAccess::Done:
-      return true;
+      break;
     case MsrAccess::Fault:
-      *value = 0;
-      return false;
+      value = 0;
+      ok = false;
+      break;
     case MsrAccess::Native:
+      ok = native_rdmsr_safe(msr, &value);
       break;
   }
-  return native_rdmsr_safe(msr, value);
+  return {value, status_bits(ok)};
 }
 
 }  // namespace
@@ -118,70 +111,46 @@ void set_msr_handler(MsrHandler* handler) {
 
 }  // namespace altpv
 
-using altpv::NativeRegs;
-
 extern "C" {
 
-void altpv_msr_handle_wrmsr(NativeRegs* r) noexcept {
-  altpv::write(*r, true);
+void altpv_msr_handle_wrmsr(std::uint32_t msr, std::uint64_t value) noexcept {
+  altpv::write(msr, value, true);
+}
+void altpv_msr_handle_wrmsr_ns(std::uint32_t msr, std::uint64_t value) noexcept {
+  altpv::write(msr, value, false);
+}
+std::uint64_t altpv_msr_handle_wrmsr_safe(std::uint32_t msr, std::uint64_t value) noexcept {
+  return altpv::status_bits(altpv::write_safe(msr, value, true));
+}
+std::uint64_t altpv_msr_handle_wrmsr_ns_safe(std::uint32_t msr, std::uint64_t value) noexcept {
+  return altpv::status_bits(altpv::write_safe(msr, value, false));
+}
+altpv::MsrHalves altpv_msr_handle_rdmsr(std::uint32_t msr) noexcept {
+  return altpv::read(msr);
+}
+altpv::MsrSafeRead altpv_msr_handle_rdmsr_safe(std::uint32_t msr) noexcept {
+  return altpv::read_safe(msr);
 }
 
-void altpv_msr_handle_wrmsr_ns(NativeRegs* r) noexcept {
-  altpv::write(*r, false);
+// Stubs: declared here, defined by the ALTPV_MSR_STUB_* shapes below.
+extern const char altpv_msr_stub_wrmsr[], altpv_msr_stub_wrmsr_const[], altpv_msr_stub_wrmsr_ns[],
+    altpv_msr_stub_wrmsr_ns_const[], altpv_msr_stub_wrmsr_safe[], altpv_msr_stub_wrmsr_safe_const[],
+    altpv_msr_stub_wrmsr_ns_safe[], altpv_msr_stub_wrmsr_ns_safe_const[], altpv_msr_stub_rdmsr[],
+    altpv_msr_stub_rdmsr64[], altpv_msr_stub_rdmsr_safe[], altpv_msr_stub_rdmsr64_safe[];
 }
 
-// RDMSR: edx:eax with the upper halves of rax and rdx zeroed.
-void altpv_msr_handle_rdmsr(NativeRegs* r) noexcept {
-  const std::uint64_t value = altpv::read(*r);
-  r->rax = altpv::lo32(value);
-  r->rdx = value >> 32;
-}
-
-// The constant-index read sequence leaves the value in rax and hi << 32 in rdx.
-void altpv_msr_handle_rdmsr64(NativeRegs* r) noexcept {
-  const std::uint64_t value = altpv::read(*r);
-  r->rax = value;
-  r->rdx = value >> 32 << 32;
-}
-
-void altpv_msr_handle_wrmsr_safe(NativeRegs* r) noexcept {
-  r->rax = altpv::status_bits(altpv::write_safe(*r, true));
-}
-
-void altpv_msr_handle_wrmsr_ns_safe(NativeRegs* r) noexcept {
-  r->rax = altpv::status_bits(altpv::write_safe(*r, false));
-}
-
-void altpv_msr_handle_rdmsr_safe(NativeRegs* r) noexcept {
-  std::uint64_t value;
-  const bool ok = altpv::read_safe(*r, &value);
-  r->rax = altpv::lo32(value);
-  r->rdx = value >> 32;
-  r->rcx = altpv::status_bits(ok);
-}
-
-void altpv_msr_handle_rdmsr64_safe(NativeRegs* r) noexcept {
-  std::uint64_t value;
-  const bool ok = altpv::read_safe(*r, &value);
-  r->rax = value;
-  if (ok) r->rdx = value >> 32 << 32;
-  r->rcx = altpv::status_bits(ok);
-}
-
-// Stubs: declared here, defined by ALTPV_NATIVE_STUB below.
-extern const char altpv_msr_stub_wrmsr[], altpv_msr_stub_wrmsr_ns[], altpv_msr_stub_rdmsr[],
-    altpv_msr_stub_rdmsr64[], altpv_msr_stub_wrmsr_safe[], altpv_msr_stub_wrmsr_ns_safe[],
-    altpv_msr_stub_rdmsr_safe[], altpv_msr_stub_rdmsr64_safe[];
-}
-
-ALTPV_NATIVE_STUB(altpv_msr_stub_wrmsr, altpv_msr_handle_wrmsr);
-ALTPV_NATIVE_STUB(altpv_msr_stub_wrmsr_ns, altpv_msr_handle_wrmsr_ns);
-ALTPV_NATIVE_STUB(altpv_msr_stub_rdmsr, altpv_msr_handle_rdmsr);
-ALTPV_NATIVE_STUB(altpv_msr_stub_rdmsr64, altpv_msr_handle_rdmsr64);
-ALTPV_NATIVE_STUB(altpv_msr_stub_wrmsr_safe, altpv_msr_handle_wrmsr_safe);
-ALTPV_NATIVE_STUB(altpv_msr_stub_wrmsr_ns_safe, altpv_msr_handle_wrmsr_ns_safe);
-ALTPV_NATIVE_STUB(altpv_msr_stub_rdmsr_safe, altpv_msr_handle_rdmsr_safe);
-ALTPV_NATIVE_STUB(altpv_msr_stub_rdmsr64_safe, altpv_msr_handle_rdmsr64_safe);
+ALTPV_MSR_STUB_WRITE(altpv_msr_stub_wrmsr, altpv_msr_handle_wrmsr);
+ALTPV_MSR_STUB_WRITE_CONST(altpv_msr_stub_wrmsr_const, altpv_msr_handle_wrmsr);
+ALTPV_MSR_STUB_WRITE(altpv_msr_stub_wrmsr_ns, altpv_msr_handle_wrmsr_ns);
+ALTPV_MSR_STUB_WRITE_CONST(altpv_msr_stub_wrmsr_ns_const, altpv_msr_handle_wrmsr_ns);
+ALTPV_MSR_STUB_WRITE_SAFE(altpv_msr_stub_wrmsr_safe, altpv_msr_handle_wrmsr_safe);
+ALTPV_MSR_STUB_WRITE_SAFE_CONST(altpv_msr_stub_wrmsr_safe_const, altpv_msr_handle_wrmsr_safe);
+ALTPV_MSR_STUB_WRITE_SAFE(altpv_msr_stub_wrmsr_ns_safe, altpv_msr_handle_wrmsr_ns_safe);
+ALTPV_MSR_STUB_WRITE_SAFE_CONST(altpv_msr_stub_wrmsr_ns_safe_const, altpv_msr_handle_wrmsr_ns_safe);
+ALTPV_MSR_STUB_READ(altpv_msr_stub_rdmsr, altpv_msr_handle_rdmsr);
+ALTPV_MSR_STUB_READ_CONST(altpv_msr_stub_rdmsr64, altpv_msr_handle_rdmsr);
+ALTPV_MSR_STUB_READ_SAFE(altpv_msr_stub_rdmsr_safe, altpv_msr_handle_rdmsr_safe);
+ALTPV_MSR_STUB_READ_SAFE_CONST(altpv_msr_stub_rdmsr64_safe, altpv_msr_handle_rdmsr_safe);
 
 namespace altpv {
 
@@ -189,35 +158,44 @@ bool MsrBackend::ready() const {
   return g_handler != nullptr;
 }
 
-const void* MsrBackend::stub(std::uint16_t op, std::uint32_t constant, bool has_constant,
+const void* MsrBackend::stub(std::uint16_t op, std::uint32_t, bool has_constant,
                              AltKind kind) const {
   // The stubs in this build return the way this build's sites call.
   if (static_cast<unsigned>(kind) != ALTPV_CALL_KIND) return nullptr;
-  if (has_constant) {
-    for (const Specialised& s : specialised_) {
-      if (s.op == op && s.msr == constant) return s.stub;
-    }
-  }
+  // Constant-index sites load ecx and edx themselves, so their stubs may
+  // lose both; only constant-index sites read into rax whole.
   switch (op) {
     case ALTPV_OP_WRMSR:
-      return altpv_msr_stub_wrmsr;
+      return has_constant ? altpv_msr_stub_wrmsr_const : altpv_msr_stub_wrmsr;
     case ALTPV_OP_WRMSR_NS:
-      return altpv_msr_stub_wrmsr_ns;
-    case ALTPV_OP_RDMSR:
-      return altpv_msr_stub_rdmsr;
-    case ALTPV_OP_RDMSR64:
-      return altpv_msr_stub_rdmsr64;
+      return has_constant ? altpv_msr_stub_wrmsr_ns_const : altpv_msr_stub_wrmsr_ns;
     case ALTPV_OP_WRMSR_SAFE:
-      return altpv_msr_stub_wrmsr_safe;
+      return has_constant ? altpv_msr_stub_wrmsr_safe_const : altpv_msr_stub_wrmsr_safe;
     case ALTPV_OP_WRMSR_NS_SAFE:
-      return altpv_msr_stub_wrmsr_ns_safe;
+      return has_constant ? altpv_msr_stub_wrmsr_ns_safe_const : altpv_msr_stub_wrmsr_ns_safe;
+    case ALTPV_OP_RDMSR:
+      return has_constant ? nullptr : altpv_msr_stub_rdmsr;
+    case ALTPV_OP_RDMSR64:
+      return has_constant ? altpv_msr_stub_rdmsr64 : nullptr;
     case ALTPV_OP_RDMSR_SAFE:
-      return altpv_msr_stub_rdmsr_safe;
+      return has_constant ? nullptr : altpv_msr_stub_rdmsr_safe;
     case ALTPV_OP_RDMSR64_SAFE:
-      return altpv_msr_stub_rdmsr64_safe;
+      return has_constant ? altpv_msr_stub_rdmsr64_safe : nullptr;
     default:
       return nullptr;
   }
+}
+
+SiteCode MsrBackend::code(const CallSite& site) const {
+  if (static_cast<unsigned>(site.kind) != ALTPV_CALL_KIND) return SiteCode::none();
+  if (site.has_constant) {
+    for (const Specialised& s : specialised_) {
+      if (s.op == site.op && s.msr == site.constant) {
+        return s.bare ? SiteCode::bare_call(s.stub) : SiteCode::call(s.stub);
+      }
+    }
+  }
+  return SiteCode::call(stub(site.op, site.constant, site.has_constant, site.kind));
 }
 
 }  // namespace altpv

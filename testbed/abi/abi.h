@@ -20,6 +20,10 @@ inline constexpr std::uint64_t kBootMagic = 0x746f6f4276706c41ULL;  // "AlpvBoot
 inline constexpr std::uint32_t kBootVersion = kTestbedAbiVersion;
 inline constexpr std::uint32_t kMaxCmdline = 1024;
 
+// vCPUs a testbed guest provides for (stacks, per-vCPU state); the VMM
+// refuses --vcpus above it.
+inline constexpr std::uint32_t kMaxVcpus = 16;
+
 struct BootInfo {
   std::uint64_t magic;        // kBootMagic
   std::uint32_t version;      // kBootVersion
@@ -77,8 +81,8 @@ struct Counters {
 };
 
 // The #UD path of CPU-model emulation. On hosts whose KVM reports an
-// emulation failure for an instruction the model advertises (this machine),
-// the VMM emulates it directly. On hardware-VMX hosts the guest takes #UD
+// emulation failure for an instruction the model advertises (kvm_pvm), the
+// VMM emulates it directly. On hardware-VMX hosts the guest takes #UD
 // instead; its handler stores the interrupted registers here and asks the VMM
 // to emulate. The VMM decodes the bytes at frame.rip, performs the access,
 // updates the frame (outputs and rip) and returns Ok, or BadArgument when the
@@ -99,6 +103,11 @@ inline constexpr Msr<0x40000101> kMsr1{};
 inline constexpr Msr<0x40000102> kMsr2{};
 inline constexpr Msr<0x40000103> kMsr3{};
 
+// An MSR that neither KVM nor the VMM implements: every access raises #GP
+// (and a _safe access returns kMsrFault). The guest's MSR tests use it, and
+// the host checks that the MSR log never holds it.
+inline constexpr std::uint32_t kAbsentMsr = 0x40000fff;
+
 // ---- Paravirtual interface -----------------------------------------------
 
 // Under `--hv pv`, CPUID 0x40000000 returns eax=kPvMaxLeaf and this signature
@@ -113,7 +122,7 @@ enum PvFeature : std::uint32_t {
 
 // ---- CPU model mirror ------------------------------------------------------
 
-// Some KVMs (this machine's kvm_pvm) answer CPUID leaves 1 and 7 from the host
+// Some KVMs (kvm_pvm) answer CPUID leaves 1 and 7 from the host
 // and ignore the table the VMM sets, so `--cpu +wrmsrns` cannot show there.
 // The VMM therefore also publishes the model it applies (and emulates) in
 // these leaves, under every personality. A testbed guest takes its features

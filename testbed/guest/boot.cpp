@@ -3,7 +3,7 @@
 
 #include "panic.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 constinit altpv::testbed::BootInfo info_copy = {};
@@ -30,4 +30,4 @@ const Cmdline& cmdline() {
   return line;
 }
 
-}  // namespace guest
+}  // namespace altpv::guest

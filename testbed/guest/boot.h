@@ -6,7 +6,7 @@
 #include "abi/abi.h"
 #include "cmdline.h"
 
-namespace guest {
+namespace altpv::guest {
 
 // Checks the block (magic, version, command line inside RAM) and keeps it;
 // panics when it is not a block this guest understands.
@@ -15,4 +15,4 @@ void boot_init(const altpv::testbed::BootInfo* info);
 const altpv::testbed::BootInfo& boot_info();
 const Cmdline& cmdline();
 
-}  // namespace guest
+}  // namespace altpv::guest

@@ -14,7 +14,7 @@
 // The patchable code range, from guest.ld (which also bounds the tables).
 extern "C" const char __text_start[], __text_end[];
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 using namespace altpv;
@@ -22,7 +22,38 @@ using namespace altpv;
 constinit BootPatching state = {};
 constinit std::uint32_t scratch[kMaxPatchSites] = {};
 
-// Keeps each decision for the tests and prints it: always when the site was
+// A `decision` record (docs/testbed.md): the engine's Decision, field for
+// field, with the names its own report uses.
+void write_decision(const Decision& d) {
+  JsonLine line("decision");
+  JsonObject& out = line.out();
+  out.num("index", d.index).hex("address", d.address).num("op", d.op);
+  if (d.has_constant) {
+    out.hex("constant", d.constant);
+  } else {
+    out.null("constant");
+  }
+  out.num("len", d.len);
+  if (d.chosen == kOriginal) {
+    out.null("chosen").null("condition").null("kind");
+  } else {
+    char cond[32];
+    format_condition(d.cond, cond, sizeof cond);
+    out.num("chosen", static_cast<std::uint64_t>(d.chosen))
+        .str("condition", cond)
+        .str("kind", alt_kind_name(d.kind));
+  }
+  out.str("verdict", verdict_name(d.verdict));
+  if (d.refusal == Refusal::None) {
+    out.null("refusal");
+  } else {
+    out.str("refusal", refusal_name(d.refusal));
+  }
+  out.bytes("old_bytes", d.old_bytes, d.len)
+      .bytes("new_bytes", d.new_bytes, d.verdict == Verdict::Refused ? 0 : d.len);
+}
+
+// Keeps each decision for the tests and writes it: always when the site was
 // refused (the original stays, slower but correct, and someone should know),
 // every decision under altpv.debug.
 class Recorder final : public DecisionObserver {
@@ -33,11 +64,7 @@ class Recorder final : public DecisionObserver {
     if (state.outcome_count < kMaxPatchSites) {
       state.outcomes[state.outcome_count++] = {d.address, d.chosen, d.verdict, d.refusal};
     }
-    if (verbose_ || d.verdict == Verdict::Refused) {
-      char buf[Line::kCapacity];
-      format_decision(d, nullptr, buf, sizeof buf);
-      Line().out().str(buf);
-    }
+    if (verbose_ || d.verdict == Verdict::Refused) write_decision(d);
   }
 
  private:
@@ -68,11 +95,6 @@ FeatureSet boot_features(const Cmdline& cmdline) {
 void patch_at_boot(const Cmdline& cmdline) {
   state.features = boot_features(cmdline);
   const bool debug = cmdline.has_flag("altpv.debug");
-  if (debug) {
-    char buf[256];
-    format_features(state.features, buf, sizeof buf);
-    Line().out().str("altpv: features ").str(buf);
-  }
 
   const SiteTable table = linked_site_table(reinterpret_cast<std::uintptr_t>(__text_start),
                                             reinterpret_cast<std::uintptr_t>(__text_end));
@@ -90,21 +112,19 @@ void patch_at_boot(const Cmdline& cmdline) {
         .str(")");
     panic(msg.view());
   }
-  Line()
+  char features[256];
+  format_features(state.features, features, sizeof features);
+  JsonLine("patching")
       .out()
-      .str("altpv: ")
-      .dec(state.stats.sites)
-      .str(" sites: ")
-      .dec(state.stats.patched)
-      .str(" patched, ")
-      .dec(state.stats.unchanged)
-      .str(" unchanged, ")
-      .dec(state.stats.refused)
-      .str(" refused");
+      .str("features", features)
+      .num("sites", state.stats.sites)
+      .num("patched", state.stats.patched)
+      .num("unchanged", state.stats.unchanged)
+      .num("refused", state.stats.refused);
 }
 
 const BootPatching& boot_patching() {
   return state;
 }
 
-}  // namespace guest
+}  // namespace altpv::guest

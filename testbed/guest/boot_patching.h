@@ -8,12 +8,12 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "altpv/engine/planner.h"
 #include "altpv/features.h"
 #include "altpv/patcher.h"
-#include "altpv/engine/planner.h"
 #include "cmdline.h"
 
-namespace guest {
+namespace altpv::guest {
 
 // Sites the guest can patch: the engine needs a scratch entry per site and
 // the guest has no heap. A larger table fails the boot with a clear message.
@@ -33,11 +33,13 @@ struct BootPatching {
   std::size_t outcome_count;
 };
 
-// Patches every site; with `altpv.debug` on the command line prints the
-// feature set and one report line per site. Panics on an unknown feature in
-// altpv.features= or a site table larger than kMaxPatchSites.
+// Patches every site and writes a `patching` record (feature set and
+// counts); with `altpv.debug` on the command line also one `decision` record
+// per site, else only for refused sites (docs/testbed.md). Panics on an
+// unknown feature in altpv.features= or a site table larger than
+// kMaxPatchSites.
 void patch_at_boot(const Cmdline& cmdline);
 
 const BootPatching& boot_patching();
 
-}  // namespace guest
+}  // namespace altpv::guest

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cmdline.h"
 
-namespace guest {
+namespace altpv::guest {
 
 template <typename Fn>
 void Cmdline::for_each_word(Fn fn) const {
@@ -30,4 +30,4 @@ Cmdline::Value Cmdline::value(std::string_view key) const {
   return result;
 }
 
-}  // namespace guest
+}  // namespace altpv::guest

@@ -5,7 +5,7 @@
 
 #include <string_view>
 
-namespace guest {
+namespace altpv::guest {
 
 class Cmdline {
  public:
@@ -32,4 +32,4 @@ class Cmdline {
   std::string_view text_;
 };
 
-}  // namespace guest
+}  // namespace altpv::guest

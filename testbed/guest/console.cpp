@@ -3,10 +3,10 @@
 
 #include "hypercall.h"
 
-namespace guest {
+namespace altpv::guest {
 
 void console_write(std::string_view text) {
-  hypercall(altpv::testbed::Hypercall::ConsoleWrite, text);
+  hypercall(testbed::Hypercall::ConsoleWrite, text);
 }
 
 Line::~Line() {
@@ -15,4 +15,16 @@ Line::~Line() {
   console_write({buf_, len + 1});
 }
 
-}  // namespace guest
+JsonLine::~JsonLine() {
+  object_.close();
+  std::size_t len = text_.length();
+  if (text_.truncated()) {
+    TextBuffer replacement(buf_, kCapacity);
+    JsonObject(replacement, "truncated").str("of", type_).close();
+    len = replacement.length();
+  }
+  buf_[len] = '\n';
+  console_write({buf_, len + 1});
+}
+
+}  // namespace altpv::guest

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: MIT
-// Console output over the ConsoleWrite hypercall, formatted with
-// altpv::TextBuffer. One line is one hypercall, so lines from several vCPUs
-// never interleave mid-line.
+// Console output over the ConsoleWrite hypercall. One line is one hypercall,
+// so lines from several vCPUs never interleave mid-line. Two kinds of line:
+// text for people (Line), and the records hosts read (JsonLine, the
+// guest->host channel of docs/testbed.md).
 #pragma once
 
 #include <cstddef>
 #include <string_view>
 
 #include "altpv/engine/text_buffer.h"
+#include "json_writer.h"
 
-namespace guest {
+namespace altpv::guest {
 
 void console_write(std::string_view text);
 
@@ -17,19 +19,42 @@ void console_write(std::string_view text);
 //   Line().out().str("boot: ").dec(n);
 class Line {
  public:
-  static constexpr std::size_t kCapacity =
-      640;  // fits a decision line of the longest site; longer lines are truncated
+  static constexpr std::size_t kCapacity = 640;  // longer lines are truncated
 
   Line() : text_(buf_, kCapacity) {}
   ~Line();
   Line(const Line&) = delete;
   Line& operator=(const Line&) = delete;
 
-  altpv::TextBuffer& out() { return text_; }
+  TextBuffer& out() { return text_; }
 
  private:
   char buf_[kCapacity + 1];  // + the newline, which truncation must not drop
-  altpv::TextBuffer text_;
+  TextBuffer text_;
 };
 
-}  // namespace guest
+// Builds one record and writes it as one line when it goes out of scope:
+//   JsonLine("figure").out().str("strategy", "altpv").num("insns", 6);
+// A record that does not fit is never cut short (the host could not parse
+// it): {"type":"truncated","of":"<type>"} goes out instead, which hosts
+// report as an error.
+class JsonLine {
+ public:
+  static constexpr std::size_t kCapacity = 1024;  // a decision of a 64-byte site fits
+
+  explicit JsonLine(std::string_view type)
+      : type_(type), text_(buf_, kCapacity), object_(text_, type) {}
+  ~JsonLine();
+  JsonLine(const JsonLine&) = delete;
+  JsonLine& operator=(const JsonLine&) = delete;
+
+  JsonObject& out() { return object_; }
+
+ private:
+  std::string_view type_;
+  char buf_[kCapacity + 1];
+  TextBuffer text_;
+  JsonObject object_;
+};
+
+}  // namespace altpv::guest

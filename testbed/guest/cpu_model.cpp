@@ -5,7 +5,7 @@
 
 #include "abi/abi.h"
 
-namespace guest {
+namespace altpv::guest {
 
 using altpv::CpuidResult;
 using namespace altpv::testbed;
@@ -29,4 +29,4 @@ altpv::FeatureSet detect_model_features() {
   return altpv::detect_cpu_features(model_cpuid);
 }
 
-}  // namespace guest
+}  // namespace altpv::guest

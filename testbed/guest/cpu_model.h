@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The CPU the VMM's model describes. Some KVMs (this machine's) answer CPUID
+// The CPU the VMM's model describes. Some KVMs (kvm_pvm) answer CPUID
 // leaves 1 and 7 from the host and ignore the VMM's table, so the VMM also
-// publishes its model in the mirror leaves of testbed/abi.h; the guest reads
+// publishes its model in the mirror leaves of testbed/abi/abi.h; the guest reads
 // leaves 1 and 7 from there when the mirror is present.
 #pragma once
 
@@ -9,7 +9,7 @@
 
 #include "altpv/features.h"
 
-namespace guest {
+namespace altpv::guest {
 
 // CPUID as the model answers it: leaves 1 and 7 (subleaves 0, 1) from the
 // mirror when present, every other leaf from the instruction.
@@ -17,4 +17,4 @@ altpv::CpuidResult model_cpuid(std::uint32_t leaf, std::uint32_t subleaf);
 
 altpv::FeatureSet detect_model_features();
 
-}  // namespace guest
+}  // namespace altpv::guest

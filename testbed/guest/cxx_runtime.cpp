@@ -9,7 +9,7 @@
 namespace std {
 
 void __throw_out_of_range_fmt(const char* what, ...) {
-  guest::panic(what);
+  altpv::guest::panic(what);
 }
 
 }  // namespace std

@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-namespace guest {
+namespace altpv::guest {
 
 struct ExceptionFrame {
   // Pushed by exception_entry.S, rax last (lowest address).
@@ -29,4 +29,4 @@ enum Vector : std::uint64_t {
 
 inline constexpr unsigned kExceptionVectors = 32;
 
-}  // namespace guest
+}  // namespace altpv::guest

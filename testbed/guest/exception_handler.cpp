@@ -7,7 +7,7 @@
 #include "invalid_opcode.h"
 #include "panic.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 constinit FixedUpException last_fixup = {};
@@ -31,20 +31,17 @@ struct NamedRegister {
   std::uint64_t value;
 };
 
-// Every register, as the exception found them, four to a line.
-void report(const ExceptionFrame& f) {
-  Line()
+// An `exception` record for hosts (docs/testbed.md), then every register,
+// as the exception found them, four to a line, for people.
+void print_unhandled(const ExceptionFrame& f) {
+  JsonLine("exception")
       .out()
-      .str("guest: unhandled ")
-      .str(vector_mnemonic(f.vector))
-      .str(" (vector ")
-      .dec(f.vector)
-      .str(") error 0x")
-      .hex(f.error_code)
-      .str(" at rip 0x")
-      .hex(f.rip)
-      .str(" on vCPU ")
-      .dec(vcpu_index());
+      .num("vector", f.vector)
+      .str("name", vector_mnemonic(f.vector))
+      .hex("error_code", f.error_code)
+      .hex("rip", f.rip)
+      .hex("cr2", read_cr2())
+      .num("vcpu", vcpu_index());
   const NamedRegister regs[] = {
       {"rax", f.rax}, {"rbx", f.rbx},    {"rcx", f.rcx}, {"rdx", f.rdx}, {"rsi", f.rsi},
       {"rdi", f.rdi}, {"rbp", f.rbp},    {"rsp", f.rsp}, {"r8 ", f.r8},  {"r9 ", f.r9},
@@ -77,10 +74,10 @@ FixedUpException last_fixed_up_exception() {
   return last_fixup;
 }
 
-}  // namespace guest
+}  // namespace altpv::guest
 
-extern "C" void handle_exception(guest::ExceptionFrame* frame) {
-  using namespace guest;
+extern "C" void handle_exception(altpv::guest::ExceptionFrame* frame) {
+  using namespace altpv::guest;
   if (frame->vector == kInvalidOpcode) {
     switch (emulate_invalid_opcode(*frame)) {
       case InvalidOpcode::Emulated:
@@ -94,7 +91,7 @@ extern "C" void handle_exception(guest::ExceptionFrame* frame) {
     }
   }
   if (apply_fixup(*frame)) return;
-  report(*frame);
+  print_unhandled(*frame);
   char buf[96];
   altpv::TextBuffer what(buf, sizeof buf);
   what.str("unhandled ").str(vector_mnemonic(frame->vector)).str(" at rip 0x").hex(frame->rip);

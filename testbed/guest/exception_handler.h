@@ -7,7 +7,7 @@
 
 #include "exception_frame.h"
 
-namespace guest {
+namespace altpv::guest {
 
 // The last exception resumed at an exception-table fixup. The fixup code
 // itself only learns that something faulted; tests that want to know what
@@ -22,8 +22,8 @@ struct FixedUpException {
 
 FixedUpException last_fixed_up_exception();
 
-}  // namespace guest
+}  // namespace altpv::guest
 
 // Called by exception_entry.S: resolves the exception (emulation, fixup) by
-// rewriting the frame, or reports it and ends the guest.
-extern "C" void handle_exception(guest::ExceptionFrame* frame);
+// rewriting the frame, or prints it and ends the guest.
+extern "C" void handle_exception(altpv::guest::ExceptionFrame* frame);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "expect.h"
 
-namespace guest {
+namespace altpv::guest {
 
 bool expect_true(bool value, const char* text, const char* file, int line) {
   if (value) return true;
@@ -12,4 +12,4 @@ bool expect_true(bool value, const char* text, const char* file, int line) {
   return false;
 }
 
-}  // namespace guest
+}  // namespace altpv::guest

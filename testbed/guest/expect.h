@@ -11,7 +11,7 @@
 
 #include "altpv/engine/text_buffer.h"
 
-namespace guest {
+namespace altpv::guest {
 
 // Fails the running test with `message`; the first message of a test is the
 // one the VMM records, every one is printed.
@@ -78,11 +78,14 @@ bool expect_compare(bool want_equal, const A& a, const B& b, const char* a_text,
 
 bool expect_true(bool value, const char* text, const char* file, int line);
 
-}  // namespace guest
+}  // namespace altpv::guest
 
-#define EXPECT_EQ(a, b) ::guest::expect_compare(true, (a), (b), #a, #b, __FILE_NAME__, __LINE__)
-#define EXPECT_NE(a, b) ::guest::expect_compare(false, (a), (b), #a, #b, __FILE_NAME__, __LINE__)
-#define EXPECT_TRUE(c) ::guest::expect_true(static_cast<bool>(c), #c, __FILE_NAME__, __LINE__)
+#define EXPECT_EQ(a, b) \
+  ::altpv::guest::expect_compare(true, (a), (b), #a, #b, __FILE_NAME__, __LINE__)
+#define EXPECT_NE(a, b) \
+  ::altpv::guest::expect_compare(false, (a), (b), #a, #b, __FILE_NAME__, __LINE__)
+#define EXPECT_TRUE(c) \
+  ::altpv::guest::expect_true(static_cast<bool>(c), #c, __FILE_NAME__, __LINE__)
 #define ASSERT_EQ(a, b)           \
   do {                            \
     if (!EXPECT_EQ(a, b)) return; \
@@ -91,8 +94,8 @@ bool expect_true(bool value, const char* text, const char* file, int line);
   do {                           \
     if (!EXPECT_TRUE(c)) return; \
   } while (0)
-#define GUEST_SKIP(reason)      \
-  do {                          \
-    ::guest::skip_test(reason); \
-    return;                     \
+#define GUEST_SKIP(reason)             \
+  do {                                 \
+    ::altpv::guest::skip_test(reason); \
+    return;                            \
   } while (0)

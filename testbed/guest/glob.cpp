@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "glob.h"
 
-namespace guest {
+namespace altpv::guest {
 
 // Greedy with one backtrack point: on a mismatch, let the most recent `*`
 // swallow one more character. Linear in practice, no recursion.
@@ -25,4 +25,4 @@ bool glob_match(std::string_view pattern, std::string_view text) {
   return p == pattern.size();
 }
 
-}  // namespace guest
+}  // namespace altpv::guest

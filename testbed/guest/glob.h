@@ -5,8 +5,8 @@
 
 #include <string_view>
 
-namespace guest {
+namespace altpv::guest {
 
 bool glob_match(std::string_view pattern, std::string_view text);
 
-}  // namespace guest
+}  // namespace altpv::guest

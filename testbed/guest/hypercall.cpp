@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "hypercall.h"
 
-namespace guest {
+namespace altpv::guest {
 
 using altpv::testbed::Hypercall;
 
@@ -15,4 +15,4 @@ std::uint32_t vcpu_index() {
   return static_cast<std::uint32_t>(hypercall(Hypercall::VcpuIndex).value);
 }
 
-}  // namespace guest
+}  // namespace altpv::guest

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Hypercalls to altpv-vmm: `out %eax, $port` with the testbed ABI's registers
-// (include/altpv/testbed/abi.h).
+// (testbed/abi/abi.h).
 #pragma once
 
 #include <cstdint>
@@ -8,7 +8,7 @@
 
 #include "abi/abi.h"
 
-namespace guest {
+namespace altpv::guest {
 
 struct HypercallResult {
   altpv::testbed::HypercallError status;
@@ -43,4 +43,4 @@ inline HypercallResult hypercall(altpv::testbed::Hypercall number, std::string_v
 // Index of the calling vCPU (0 = the BSP).
 std::uint32_t vcpu_index();
 
-}  // namespace guest
+}  // namespace altpv::guest

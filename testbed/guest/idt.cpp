@@ -6,9 +6,9 @@
 #include "exception_frame.h"
 #include "segments.h"
 
-extern "C" const std::uint64_t exception_stubs[guest::kExceptionVectors];
+extern "C" const std::uint64_t exception_stubs[altpv::guest::kExceptionVectors];
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 // A 64-bit interrupt gate (SDM vol. 3A, 6.14.1).
@@ -55,4 +55,4 @@ void idt_load() {
   asm volatile("lidt %0" : : "m"(pointer));
 }
 
-}  // namespace guest
+}  // namespace altpv::guest

@@ -3,7 +3,7 @@
 // stub in exception_entry.S. One table, shared by every vCPU.
 #pragma once
 
-namespace guest {
+namespace altpv::guest {
 
 // Fills the table; once, on the BSP, before any exception can occur.
 void idt_init();
@@ -11,4 +11,4 @@ void idt_init();
 // Loads the table into this vCPU's IDTR.
 void idt_load();
 
-}  // namespace guest
+}  // namespace altpv::guest

@@ -3,7 +3,7 @@
 
 #include "hypercall.h"
 
-namespace guest {
+namespace altpv::guest {
 
 using altpv::testbed::GprFrame;
 using altpv::testbed::Hypercall;
@@ -30,4 +30,4 @@ InvalidOpcode emulate_invalid_opcode(ExceptionFrame& f) {
   }
 }
 
-}  // namespace guest
+}  // namespace altpv::guest

@@ -7,7 +7,7 @@
 
 #include "exception_frame.h"
 
-namespace guest {
+namespace altpv::guest {
 
 enum class InvalidOpcode {
   Emulated,           // the VMM executed it; frame updated, rip past it
@@ -17,4 +17,4 @@ enum class InvalidOpcode {
 
 InvalidOpcode emulate_invalid_opcode(ExceptionFrame& frame);
 
-}  // namespace guest
+}  // namespace altpv::guest

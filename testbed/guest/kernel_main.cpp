@@ -9,9 +9,9 @@
 #include "test_runner.h"
 
 extern "C" [[noreturn]] void kernel_main(const altpv::testbed::BootInfo* info) {
-  guest::idt_init();
-  guest::idt_load();
-  guest::boot_init(info);
-  guest::patch_at_boot(guest::cmdline());
-  guest::run_tests(guest::cmdline());
+  altpv::guest::idt_init();
+  altpv::guest::idt_load();
+  altpv::guest::boot_init(info);
+  altpv::guest::patch_at_boot(altpv::guest::cmdline());
+  altpv::guest::run_tests(altpv::guest::cmdline());
 }

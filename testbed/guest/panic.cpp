@@ -4,7 +4,7 @@
 #include "console.h"
 #include "hypercall.h"
 
-namespace guest {
+namespace altpv::guest {
 
 // Distinct from a plain test failure (1), for whoever reads the VMM's report.
 constexpr std::uint64_t kPanicExitCode = 2;
@@ -16,4 +16,4 @@ void panic(std::string_view what) {
   exit_guest(kPanicExitCode);
 }
 
-}  // namespace guest
+}  // namespace altpv::guest

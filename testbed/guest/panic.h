@@ -5,9 +5,9 @@
 
 #include <string_view>
 
-namespace guest {
+namespace altpv::guest {
 
 // Prints `what`, fails the running test (if any) with it, and exits non-zero.
 [[noreturn]] void panic(std::string_view what);
 
-}  // namespace guest
+}  // namespace altpv::guest

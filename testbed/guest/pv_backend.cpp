@@ -4,11 +4,11 @@
 #include "abi/abi.h"
 #include "altpv/msr.h"
 #include "altpv/msr_backend.h"
-#include "altpv/native_abi.h"
 #include "hypercall.h"
 #include "pv_cpuid.h"
+#include "pv_msr_stubs.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 using altpv::MsrAccess;
@@ -34,86 +34,231 @@ MsrAccess from_status(HypercallError status) {
   return status == HypercallError::Ok ? MsrAccess::Done : MsrAccess::Fault;
 }
 
+// The MSR hypercalls with only the registers they use (hypercall.h loads
+// all five argument registers): on the PV path every instruction counts.
 MsrAccess hypercall_write(std::uint32_t msr, std::uint64_t value) {
-  return from_status(hypercall(Hypercall::MsrWrite, msr, value).status);
+  std::uint64_t rax = static_cast<std::uint32_t>(Hypercall::MsrWrite);
+  asm volatile("out %%eax, %[port]"
+               : "+a"(rax)
+               : [port] "N"(altpv::testbed::kHypercallPort), "D"(std::uint64_t{msr}), "S"(value)
+               : "memory");
+  return from_status(static_cast<HypercallError>(rax));
 }
 
 MsrAccess hypercall_read(std::uint32_t msr, std::uint64_t* value) {
-  const HypercallResult r = hypercall(Hypercall::MsrRead, msr);
-  if (r.ok()) *value = r.value;
-  return from_status(r.status);
+  std::uint64_t rax = static_cast<std::uint32_t>(Hypercall::MsrRead), rdx;
+  asm volatile("out %%eax, %[port]"
+               : "+a"(rax), "=d"(rdx)
+               : [port] "N"(altpv::testbed::kHypercallPort), "D"(std::uint64_t{msr})
+               : "memory");
+  if (rax == 0) *value = rdx;
+  return from_status(static_cast<HypercallError>(rax));
 }
 
+// Variable-index sites: the index is known only at run time, so the policy
+// is looked up per access.
+MsrAccess policy_write(std::uint32_t msr, std::uint64_t value) {
+  switch (pv_msr_policy(msr)) {
+    case MsrPolicy::Hypercall:
+      return hypercall_write(msr, value);
+    case MsrPolicy::PassThrough:
+      return MsrAccess::Native;
+    case MsrPolicy::DropWrites:
+      return MsrAccess::Done;
+  }
+  return MsrAccess::Fault;
+}
+
+MsrAccess policy_read(std::uint32_t msr, std::uint64_t* value) {
+  return pv_msr_policy(msr) == MsrPolicy::PassThrough ? MsrAccess::Native
+                                                      : hypercall_read(msr, value);
+}
+
+// The _safe variable-index ops go through the library's stubs, whose
+// handlers replay a refused access with the exception table.
 class HypercallMsrHandler final : public altpv::MsrHandler {
  public:
   MsrAccess write(std::uint32_t msr, std::uint64_t value, bool) noexcept override {
-    switch (pv_msr_policy(msr)) {
-      case MsrPolicy::Hypercall:
-        return hypercall_write(msr, value);
-      case MsrPolicy::PassThrough:
-        return MsrAccess::Native;
-      case MsrPolicy::DropWrites:
-        return MsrAccess::Done;
-    }
-    return MsrAccess::Fault;
+    return policy_write(msr, value);
   }
-
   MsrAccess read(std::uint32_t msr, std::uint64_t* value) noexcept override {
-    return pv_msr_policy(msr) == MsrPolicy::PassThrough ? MsrAccess::Native
-                                                        : hypercall_read(msr, value);
+    return policy_read(msr, value);
   }
 };
 
 constinit HypercallMsrHandler handler;
 
+std::uint32_t lo32(std::uint64_t v) {
+  return static_cast<std::uint32_t>(v);
+}
+
 }  // namespace
-}  // namespace guest
+}  // namespace altpv::guest
 
-// Specialised stubs: the site's MSR is known, so there is no policy lookup
-// and no dispatch on the index. A refused access replays the native
-// instruction, as the generic stubs do.
-extern "C" void guest_pv_write_pat(altpv::NativeRegs* r) noexcept {
-  const std::uint64_t value = static_cast<std::uint32_t>(r->rax) | r->rdx << 32;
-  if (guest::hypercall_write(0x277, value) != altpv::MsrAccess::Done) {
-    asm volatile("wrmsr" : : "c"(0x277), "a"(r->rax), "d"(r->rdx) : "memory");
-  }
-}
-
-extern "C" void guest_pv_read_testbed2(altpv::NativeRegs* r) noexcept {
-  std::uint64_t value = 0;
-  if (guest::hypercall_read(altpv::testbed::kMsr2.index, &value) != altpv::MsrAccess::Done) {
-    std::uint32_t lo, hi;
-    asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(altpv::testbed::kMsr2.index));
-    value = lo | std::uint64_t{hi} << 32;
-  }
-  r->rax = value;
-  r->rdx = value >> 32 << 32;
-}
-
-extern "C" const char guest_pv_stub_write_pat[], guest_pv_stub_read_testbed2[];
-ALTPV_NATIVE_STUB(guest_pv_stub_write_pat, guest_pv_write_pat);
-ALTPV_NATIVE_STUB(guest_pv_stub_read_testbed2, guest_pv_read_testbed2);
-
-namespace guest {
+// The generic path: lean stubs (msr_backend.h) around C++ handlers. A
+// refused plain access replays the native instruction (the #GP is the real
+// one), as the library's handlers do.
+namespace altpv::guest {
 namespace {
 
-const altpv::MsrBackend::Specialised kSpecialised[] = {
-    {ALTPV_OP_WRMSR_NS, altpv::msr::kIa32Pat.index, guest_pv_stub_write_pat},
-    {ALTPV_OP_RDMSR64, altpv::testbed::kMsr2.index, guest_pv_stub_read_testbed2},
-};
+void native_wrmsr(std::uint32_t msr, std::uint64_t value) {
+  asm volatile("wrmsr" : : "c"(msr), "a"(lo32(value)), "d"(lo32(value >> 32)) : "memory");
+}
 
-// MSR ops go to the MSR backend; this guest's own op to its stub.
+altpv::MsrHalves native_rdmsr(std::uint32_t msr) {
+  std::uint32_t lo, hi;
+  asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+  return {lo, hi};
+}
+
+altpv::MsrHalves halves(std::uint64_t value) {
+  return {lo32(value), value >> 32};
+}
+
+constexpr std::uint64_t kFaultStatus = static_cast<std::uint32_t>(altpv::kMsrFault);
+
+}  // namespace
+}  // namespace altpv::guest
+
+extern "C" {
+
+// Plain variable-index ops: the policy per access.
+void guest_pv_write(std::uint32_t msr, std::uint64_t value) noexcept {
+  if (altpv::guest::policy_write(msr, value) != altpv::MsrAccess::Done)
+    altpv::guest::native_wrmsr(msr, value);
+}
+
+altpv::MsrHalves guest_pv_read(std::uint32_t msr) noexcept {
+  std::uint64_t value = 0;
+  if (altpv::guest::policy_read(msr, &value) != altpv::MsrAccess::Done)
+    return altpv::guest::native_rdmsr(msr);
+  return altpv::guest::halves(value);
+}
+
+// Constant-index sites whose MSR goes to the hypervisor: the policy was
+// decided when the site was patched, so these only make the hypercall.
+void guest_pv_hypercall_write(std::uint32_t msr, std::uint64_t value) noexcept {
+  if (altpv::guest::hypercall_write(msr, value) != altpv::MsrAccess::Done) {
+    altpv::guest::native_wrmsr(msr, value);
+  }
+}
+
+std::uint64_t guest_pv_hypercall_write_safe(std::uint32_t msr, std::uint64_t value) noexcept {
+  return altpv::guest::hypercall_write(msr, value) == altpv::MsrAccess::Done
+             ? 0
+             : altpv::guest::kFaultStatus;
+}
+
+altpv::MsrHalves guest_pv_hypercall_read(std::uint32_t msr) noexcept {
+  std::uint64_t value = 0;
+  if (altpv::guest::hypercall_read(msr, &value) != altpv::MsrAccess::Done) {
+    return altpv::guest::native_rdmsr(msr);
+  }
+  return altpv::guest::halves(value);
+}
+
+altpv::MsrSafeRead guest_pv_hypercall_read_safe(std::uint32_t msr) noexcept {
+  std::uint64_t value = 0;
+  const bool ok = altpv::guest::hypercall_read(msr, &value) == altpv::MsrAccess::Done;
+  return {ok ? value : 0, ok ? 0 : altpv::guest::kFaultStatus};
+}
+
+extern const char guest_pv_stub_var_write[], guest_pv_stub_var_read[];
+extern const char guest_pv_stub_write[], guest_pv_stub_write_safe[], guest_pv_stub_read64[],
+    guest_pv_stub_read64_safe[];
+}
+
+ALTPV_MSR_STUB_WRITE(guest_pv_stub_var_write, guest_pv_write);
+ALTPV_MSR_STUB_READ(guest_pv_stub_var_read, guest_pv_read);
+ALTPV_MSR_STUB_WRITE_CONST(guest_pv_stub_write, guest_pv_hypercall_write);
+ALTPV_MSR_STUB_WRITE_SAFE_CONST(guest_pv_stub_write_safe, guest_pv_hypercall_write_safe);
+ALTPV_MSR_STUB_READ_CONST(guest_pv_stub_read64, guest_pv_hypercall_read);
+ALTPV_MSR_STUB_READ_SAFE_CONST(guest_pv_stub_read64_safe, guest_pv_hypercall_read_safe);
+
+namespace altpv::guest {
+namespace {
+
+constinit altpv::MsrBackend library_msr_backend;
+
+bool is_write(std::uint16_t op) {
+  return op == ALTPV_OP_WRMSR || op == ALTPV_OP_WRMSR_NS || op == ALTPV_OP_WRMSR_SAFE ||
+         op == ALTPV_OP_WRMSR_NS_SAFE;
+}
+
+bool is_safe(std::uint16_t op) {
+  return op == ALTPV_OP_WRMSR_SAFE || op == ALTPV_OP_WRMSR_NS_SAFE || op == ALTPV_OP_RDMSR_SAFE ||
+         op == ALTPV_OP_RDMSR64_SAFE;
+}
+
+bool is_msr_op(std::uint16_t op) {
+  return op >= ALTPV_OP_WRMSR && op <= ALTPV_OP_RDMSR64_SAFE;
+}
+
+// A dropped _safe write reports success, as the native instruction's
+// sequence does: `xor %eax, %eax`.
+constexpr std::uint8_t kXorEax[] = {0x31, 0xc0};
+
+// Constant-index sites of an MSR that goes to the hypervisor: the generic
+// stubs with the hypercall handlers above.
+const void* generic_hypercall_stub(std::uint16_t op) {
+  switch (op) {
+    case ALTPV_OP_WRMSR:
+    case ALTPV_OP_WRMSR_NS:
+      return guest_pv_stub_write;
+    case ALTPV_OP_WRMSR_SAFE:
+    case ALTPV_OP_WRMSR_NS_SAFE:
+      return guest_pv_stub_write_safe;
+    case ALTPV_OP_RDMSR64:
+      return guest_pv_stub_read64;
+    case ALTPV_OP_RDMSR64_SAFE:
+      return guest_pv_stub_read64_safe;
+    default:
+      return nullptr;
+  }
+}
+
+// Variable-index sites: the guest's stubs for the plain ops, the library's
+// for the _safe ones.
+altpv::SiteCode variable_index_code(const altpv::CallSite& site) {
+  switch (site.op) {
+    case ALTPV_OP_WRMSR:
+    case ALTPV_OP_WRMSR_NS:
+      return altpv::SiteCode::call(guest_pv_stub_var_write);
+    case ALTPV_OP_RDMSR:
+      return altpv::SiteCode::call(guest_pv_stub_var_read);
+    default:
+      return library_msr_backend.code(site);
+  }
+}
+
+// MSR sites: the policy of a constant-index site is decided here, once.
+// This guest's own op goes to its stub.
 class GuestPvBackend final : public altpv::Backend {
  public:
-  const void* stub(std::uint16_t op, std::uint32_t constant, bool has_constant,
-                   altpv::AltKind kind) const override {
-    if (op == GUEST_OP_CPUID) return kind == altpv::AltKind::Call ? guest_pv_stub_cpuid : nullptr;
-    return msr_.stub(op, constant, has_constant, kind);
+  altpv::SiteCode code(const altpv::CallSite& site) const override {
+    if (site.kind != altpv::AltKind::Call) return altpv::SiteCode::none();
+    if (site.op == GUEST_OP_CPUID) return altpv::SiteCode::call(guest_pv_stub_cpuid);
+    if (!is_msr_op(site.op)) return altpv::SiteCode::none();
+    if (!site.has_constant) return variable_index_code(site);
+    switch (pv_msr_policy(site.constant)) {
+      case MsrPolicy::PassThrough:
+        // No code: selection moves on to the native instruction.
+        return altpv::SiteCode::none();
+      case MsrPolicy::DropWrites:
+        if (is_write(site.op)) {
+          return is_safe(site.op) ? altpv::SiteCode::inline_bytes(kXorEax, sizeof kXorEax)
+                                  : altpv::SiteCode::nops();
+        }
+        break;
+      case MsrPolicy::Hypercall:
+        if (const void* stub = hand_written_msr_stub(site.op, site.constant)) {
+          return altpv::SiteCode::bare_call(stub);
+        }
+        break;
+    }
+    return altpv::SiteCode::call(generic_hypercall_stub(site.op));
   }
   const char* name() const override { return "testbed-pv"; }
-
- private:
-  altpv::MsrBackend msr_{kSpecialised};
 };
 
 constinit GuestPvBackend backend;
@@ -132,4 +277,4 @@ const altpv::Backend& pv_backend() {
   return backend;
 }
 
-}  // namespace guest
+}  // namespace altpv::guest

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: MIT
-// The guest's paravirtual backend, for altpv-vmm --hv pv: every MSR site
-// becomes a call to its native-ABI stub, and the stubs reach the hypervisor
-// through MsrRead/MsrWrite hypercalls, following a per-MSR policy
-// (docs/guest.md, "PV backend"). CPUID sites (pv_cpuid.h) get their stub too.
+// The guest's paravirtual backend, for altpv-vmm --hv pv. MSR sites follow a
+// per-MSR policy (docs/guest.md, "PV backend"), decided when each site is
+// patched where the site has a constant index: a hand-written stub or a
+// generic stub that makes the MsrRead/MsrWrite hypercall, the native
+// instruction for a pass-through MSR, NOPs for a dropped write. Variable-
+// index sites call the library's stubs, which look the policy up per access.
+// CPUID sites (pv_cpuid.h) get their stub too.
 #pragma once
 
 #include <cstdint>
 
 #include "altpv/backend.h"
 
-namespace guest {
+namespace altpv::guest {
 
 enum class MsrPolicy : std::uint8_t {
   Hypercall,    // the default: ask the hypervisor
@@ -19,9 +22,8 @@ enum class MsrPolicy : std::uint8_t {
 
 MsrPolicy pv_msr_policy(std::uint32_t msr);
 
-// Installs the hypercall MsrHandler and returns the backend whose stubs the
-// engine patches in: generic per MSR op, specialised for IA32_PAT writes and
-// testbed MSR 2 reads, and the CPUID stub.
+// Installs the hypercall MsrHandler and returns the backend whose code the
+// engine patches in.
 const altpv::Backend& pv_backend();
 
-}  // namespace guest
+}  // namespace altpv::guest

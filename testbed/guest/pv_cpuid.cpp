@@ -7,8 +7,8 @@
 // The handler: one function, with the C ABI, reading and writing the site's
 // registers in the frame.
 extern "C" void guest_pv_cpuid(altpv::NativeRegs* r) noexcept {
-  const altpv::CpuidResult c =
-      guest::model_cpuid(static_cast<std::uint32_t>(r->rax), static_cast<std::uint32_t>(r->rcx));
+  const altpv::CpuidResult c = altpv::guest::model_cpuid(static_cast<std::uint32_t>(r->rax),
+                                                         static_cast<std::uint32_t>(r->rcx));
   r->rax = c.eax;
   r->rbx = c.ebx;
   r->rcx = c.ecx;

@@ -6,7 +6,7 @@
 
 #include "abi/abi.h"
 
-namespace guest {
+namespace altpv::guest {
 
 bool testbed_pv_present(altpv::FeatureSet cpu) {
   using namespace altpv::testbed;
@@ -18,4 +18,4 @@ bool testbed_pv_present(altpv::FeatureSet cpu) {
   return max_leaf >= kPvBaseLeaf && std::memcmp(sig, kPvSignature, sizeof sig) == 0;
 }
 
-}  // namespace guest
+}  // namespace altpv::guest

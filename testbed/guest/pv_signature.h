@@ -4,10 +4,10 @@
 
 #include "altpv/features.h"
 
-namespace guest {
+namespace altpv::guest {
 
 // True if CPUID 0x40000000 carries the testbed signature (altpv-vmm --hv pv).
 // `cpu` is the CPUID feature set: the leaf is only defined under a hypervisor.
 bool testbed_pv_present(altpv::FeatureSet cpu);
 
-}  // namespace guest
+}  // namespace altpv::guest

@@ -8,7 +8,7 @@
 
 extern "C" void ap_entry();
 
-namespace guest {
+namespace altpv::guest {
 
 struct ApLaunch {
   ApFunction fn;
@@ -36,11 +36,11 @@ altpv::testbed::HypercallError start_ap(std::uint32_t index, ApFunction fn, std:
       .status;
 }
 
-}  // namespace guest
+}  // namespace altpv::guest
 
 // Called by ap_entry with the address of the launch record the BSP filled.
 extern "C" void ap_main(std::uintptr_t launch_address) {
-  guest::idt_load();
-  const auto* launch = reinterpret_cast<const guest::ApLaunch*>(launch_address);
+  altpv::guest::idt_load();
+  const auto* launch = reinterpret_cast<const altpv::guest::ApLaunch*>(launch_address);
   launch->fn(launch->arg);
 }

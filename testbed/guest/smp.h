@@ -8,10 +8,10 @@
 
 #include "abi/abi.h"
 
-namespace guest {
+namespace altpv::guest {
 
-// vCPUs the guest has stacks for; smp tests skip APs beyond it.
-inline constexpr std::uint32_t kMaxVcpus = 16;
+// vCPUs the guest has stacks for.
+using altpv::testbed::kMaxVcpus;
 
 using ApFunction = void (*)(std::uint64_t arg);
 
@@ -20,4 +20,4 @@ using ApFunction = void (*)(std::uint64_t arg);
 // BadArgument if there is no such vCPU.
 altpv::testbed::HypercallError start_ap(std::uint32_t index, ApFunction fn, std::uint64_t arg);
 
-}  // namespace guest
+}  // namespace altpv::guest

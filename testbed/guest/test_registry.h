@@ -5,22 +5,30 @@
 //
 //   void boot_report() { EXPECT_EQ(...); }
 //   GUEST_TEST("boot.report", boot_report);   // in the function's namespace
+//
+// GUEST_TEST_BY_NAME registers a case that only a run= word naming it exactly
+// selects, never a glob (the default run=* included): a case that must end
+// the guest, or must fail.
 #pragma once
 
 #include <span>
 
-namespace guest {
+namespace altpv::guest {
 
 struct TestCase {
   const char* name;  // "area.case"; what run= matches
   void (*run)();
+  bool by_name_only;
 };
 
 // Every linked test, in link order.
 std::span<const TestCase> registered_tests();
 
-}  // namespace guest
+}  // namespace altpv::guest
 
-#define GUEST_TEST(name, function)          \
-  [[gnu::used, gnu::section("guest_tests"), \
-    gnu::aligned(8)]] static constexpr guest::TestCase guest_test_##function = {name, function}
+#define GUEST_TEST_RECORD(name, function, by_name_only)                                         \
+  [[gnu::used, gnu::section("guest_tests"),                                                     \
+    gnu::aligned(8)]] static constexpr ::altpv::guest::TestCase guest_test_##function = {name, function, \
+                                                                                by_name_only}
+#define GUEST_TEST(name, function) GUEST_TEST_RECORD(name, function, false)
+#define GUEST_TEST_BY_NAME(name, function) GUEST_TEST_RECORD(name, function, true)

@@ -8,13 +8,10 @@
 #include "panic.h"
 #include "test_registry.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 using altpv::testbed::Hypercall;
-
-// The tests/guest registration check greps for this prefix.
-constexpr std::string_view kListPrefix = "guest-test: ";
 
 struct RunningTest {
   const TestCase* test;
@@ -43,27 +40,32 @@ void for_each_pattern(std::string_view patterns, Fn fn) {
   }
 }
 
+bool selected_by(const TestCase& test, std::string_view pattern) {
+  return test.by_name_only ? pattern == test.name : glob_match(pattern, test.name);
+}
+
 bool selected(const TestCase& test, std::string_view patterns) {
   bool match = false;
-  for_each_pattern(patterns,
-                   [&](std::string_view p) { match = match || glob_match(p, test.name); });
+  for_each_pattern(patterns, [&](std::string_view p) { match = match || selected_by(test, p); });
   return match;
 }
 
-// A glob that matches nothing is a typo or a test that is not linked in:
+// A glob that selects nothing is a typo or a test that is not linked in:
 // fail it as a test of its own rather than quietly run less.
 bool check_patterns(std::string_view patterns) {
   bool ok = true;
   for_each_pattern(patterns, [&](std::string_view pattern) {
     for (const TestCase& t : registered_tests()) {
-      if (glob_match(pattern, t.name)) return;
+      if (selected_by(t, pattern)) return;
     }
     char name[128];
     altpv::TextBuffer n(name, sizeof name);
     n.str("run=").str(pattern);
-    char buf[192];
+    char buf[256];
     altpv::TextBuffer msg(buf, sizeof buf);
-    msg.str("no test case matches '").str(pattern).str("' (the guest's `list` shows them)");
+    msg.str("no test case is selected by '")
+        .str(pattern)
+        .str("' (the guest's `list` shows them; some run only when named exactly)");
     Line().out().str("guest: ").str(n.view()).str(": ").str(msg.view());
     hypercall(Hypercall::TestBegin, n.view());
     hypercall(Hypercall::TestFail, msg.view());
@@ -106,7 +108,7 @@ void skip_test(std::string_view reason) {
 
 void run_tests(const Cmdline& cmdline) {
   if (cmdline.has_flag("list")) {
-    for (const TestCase& t : registered_tests()) Line().out().str(kListPrefix).str(t.name);
+    for (const TestCase& t : registered_tests()) JsonLine("test_case").out().str("name", t.name);
     exit_guest(0);
   }
   const Cmdline::Value run = cmdline.value("run");
@@ -120,4 +122,4 @@ void run_tests(const Cmdline& cmdline) {
   exit_guest(ok ? 0 : 1);
 }
 
-}  // namespace guest
+}  // namespace altpv::guest

@@ -24,7 +24,7 @@ constexpr std::uint64_t kCr4PAE = 1ULL << 5, kCr4OSFXSR = 1ULL << 9, kCr4OSXMMEX
 constexpr std::uint64_t kEferLME = 1ULL << 8, kEferLMA = 1ULL << 10;
 
 // A flat descriptor: base 0, limit 4 GiB (G=1), present, DPL 0, S=1.
-constexpr std::uint64_t Descriptor(std::uint64_t type, bool long_mode) {
+constexpr std::uint64_t descriptor(std::uint64_t type, bool long_mode) {
   std::uint64_t d = 0xffff;              // limit 15:0
   d |= type << 40;                       // type
   d |= 1ULL << 44;                       // S: code/data
@@ -39,7 +39,7 @@ constexpr std::uint64_t Descriptor(std::uint64_t type, bool long_mode) {
 constexpr std::uint64_t kCodeType = 11;  // execute/read, accessed
 constexpr std::uint64_t kDataType = 3;   // read/write, accessed
 
-kvm_segment Segment(std::uint16_t selector, std::uint8_t type, bool code) {
+kvm_segment segment(std::uint16_t selector, std::uint8_t type, bool code) {
   kvm_segment s{};
   s.base = 0;
   s.limit = 0xffffffff;
@@ -56,28 +56,29 @@ kvm_segment Segment(std::uint16_t selector, std::uint8_t type, bool code) {
 
 }  // namespace
 
-void WriteBootStructures(GuestMemory& memory, std::uint32_t vcpu_count, std::string_view cmdline) {
+void write_boot_structures(GuestMemory& memory, std::uint32_t vcpu_count,
+                           std::string_view cmdline) {
   // Identity map all of RAM with 2 MiB pages: PML4[0] -> PDPT -> one PD per GiB.
   std::uint64_t pages = (memory.size() + k2MiB - 1) / k2MiB;
   std::uint64_t dirs = (pages + 511) / 512;
   if (dirs > layout::kMaxPageDirs) throw std::logic_error("guest RAM too large to map");
-  memory.WriteObject(layout::kPml4, layout::kPdpt | kPresent | kWritable);
+  memory.write_object(layout::kPml4, layout::kPdpt | kPresent | kWritable);
   for (std::uint64_t d = 0; d < dirs; ++d) {
-    memory.WriteObject(layout::kPdpt + d * 8,
-                       (layout::kPageDirs + d * 4096) | kPresent | kWritable);
+    memory.write_object(layout::kPdpt + d * 8,
+                        (layout::kPageDirs + d * 4096) | kPresent | kWritable);
   }
   for (std::uint64_t p = 0; p < pages; ++p) {
-    memory.WriteObject(layout::kPageDirs + p * 8, (p * k2MiB) | kPresent | kWritable | kHuge);
+    memory.write_object(layout::kPageDirs + p * 8, (p * k2MiB) | kPresent | kWritable | kHuge);
   }
 
   // The CS/SS loads of an iretq read these, so they must be real memory.
-  const std::array<std::uint64_t, 3> gdt = {0, Descriptor(kCodeType, true),
-                                            Descriptor(kDataType, false)};
-  memory.WriteObject(layout::kGdt, gdt);
+  const std::array<std::uint64_t, 3> gdt = {0, descriptor(kCodeType, true),
+                                            descriptor(kDataType, false)};
+  memory.write_object(layout::kGdt, gdt);
 
   std::array<char, tb::kMaxCmdline> line{};
   cmdline.copy(line.data(), line.size() - 1);
-  memory.WriteObject(layout::kCmdline, line);
+  memory.write_object(layout::kCmdline, line);
 
   tb::BootInfo info{};
   info.magic = tb::kBootMagic;
@@ -86,12 +87,12 @@ void WriteBootStructures(GuestMemory& memory, std::uint32_t vcpu_count, std::str
   info.mem_size = memory.size();
   info.cmdline_gpa = layout::kCmdline;
   info.cmdline_len = static_cast<std::uint32_t>(cmdline.size());
-  memory.WriteObject(layout::kBootInfo, info);
+  memory.write_object(layout::kBootInfo, info);
 }
 
-void ApplyLongModeSregs(kvm_sregs& sregs) {
-  sregs.cs = Segment(layout::kCodeSelector, kCodeType, true);
-  kvm_segment data = Segment(layout::kDataSelector, kDataType, false);
+void apply_long_mode_sregs(kvm_sregs& sregs) {
+  sregs.cs = segment(layout::kCodeSelector, kCodeType, true);
+  kvm_segment data = segment(layout::kDataSelector, kDataType, false);
   sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = data;
   sregs.gdt.base = layout::kGdt;
   sregs.gdt.limit = 3 * 8 - 1;

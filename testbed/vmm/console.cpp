@@ -3,12 +3,17 @@
 
 #include <cstdio>
 
+#include "guest_limits.h"
+
 namespace altpv::vmm {
 
-void Console::Write(std::string_view text) {
+bool Console::write(std::string_view text) {
   std::lock_guard lock(mutex_);
+  if (text.size() > limits::kConsoleBytes - written_) return false;
+  written_ += text.size();
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
+  return true;
 }
 
 }  // namespace altpv::vmm

@@ -3,6 +3,7 @@
 // stdout (VMM diagnostics go to stderr). Shared by all vCPUs.
 #pragma once
 
+#include <cstdint>
 #include <mutex>
 #include <string_view>
 
@@ -10,10 +11,13 @@ namespace altpv::vmm {
 
 class Console {
  public:
-  void Write(std::string_view text);
+  // False, writing nothing, when `text` would take the run's console output
+  // past limits::kConsoleBytes.
+  bool write(std::string_view text);
 
  private:
   std::mutex mutex_;
+  std::uint64_t written_ = 0;
 };
 
 }  // namespace altpv::vmm

@@ -8,9 +8,9 @@
 
 namespace altpv::vmm {
 
-std::string VcpuReport(const Vcpu& vcpu, const GuestMemory& memory) {
-  kvm_regs r = vcpu.Regs();
-  kvm_sregs s = vcpu.Sregs();
+std::string vcpu_report(const Vcpu& vcpu, const GuestMemory& memory) {
+  kvm_regs r = vcpu.regs();
+  kvm_sregs s = vcpu.sregs();
   std::string out = fmt::format("vCPU {}:\n", vcpu.index());
   out += fmt::format("  rax {:016x} rbx {:016x} rcx {:016x} rdx {:016x}\n", r.rax, r.rbx, r.rcx,
                      r.rdx);
@@ -26,10 +26,10 @@ std::string VcpuReport(const Vcpu& vcpu, const GuestMemory& memory) {
   out += fmt::format("  idt base {:x} limit {:x}  gdt base {:x} limit {:x}\n", s.idt.base,
                      s.idt.limit, s.gdt.base, s.gdt.limit);
 
-  auto gpa = vcpu.Translate(r.rip);
-  if (gpa && memory.Contains(*gpa, 1)) {
+  auto gpa = vcpu.translate(r.rip);
+  if (gpa && memory.contains(*gpa, 1)) {
     std::uint64_t n = std::min<std::uint64_t>(16, memory.size() - *gpa);
-    auto bytes = memory.Bytes(*gpa, n);
+    auto bytes = memory.bytes(*gpa, n);
     out += fmt::format("  bytes at rip (gpa {:#x}): {:02x}\n", *gpa, fmt::join(*bytes, " "));
   } else {
     out += "  rip is not in guest RAM\n";

@@ -10,6 +10,6 @@
 
 namespace altpv::vmm {
 
-std::string VcpuReport(const Vcpu& vcpu, const GuestMemory& memory);
+std::string vcpu_report(const Vcpu& vcpu, const GuestMemory& memory);
 
 }  // namespace altpv::vmm

@@ -12,69 +12,69 @@ namespace altpv::vmm {
 namespace {
 
 // [offset, offset + size) inside a buffer of `total` bytes, without overflow.
-bool Within(std::uint64_t offset, std::uint64_t size, std::uint64_t total) {
+bool within(std::uint64_t offset, std::uint64_t size, std::uint64_t total) {
   return size <= total && offset <= total - size;
 }
 
-[[noreturn]] void Fail(const std::string& what) {
+[[noreturn]] void fail(const std::string& what) {
   throw ElfError(what);
 }
 
-void CheckHeader(const Elf64_Ehdr& eh, std::uint64_t file_size) {
-  if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) Fail("bad ELF magic: not an ELF file");
+void check_header(const Elf64_Ehdr& eh, std::uint64_t file_size) {
+  if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) fail("bad ELF magic: not an ELF file");
   if (eh.e_ident[EI_CLASS] != ELFCLASS64) {
-    Fail(fmt::format("ELF class {} is not ELFCLASS64", eh.e_ident[EI_CLASS]));
+    fail(fmt::format("ELF class {} is not ELFCLASS64", eh.e_ident[EI_CLASS]));
   }
   if (eh.e_ident[EI_DATA] != ELFDATA2LSB) {
-    Fail(fmt::format("ELF data encoding {} is not little-endian", eh.e_ident[EI_DATA]));
+    fail(fmt::format("ELF data encoding {} is not little-endian", eh.e_ident[EI_DATA]));
   }
   if (eh.e_ident[EI_VERSION] != EV_CURRENT || eh.e_version != EV_CURRENT) {
-    Fail("ELF version is not EV_CURRENT");
+    fail("ELF version is not EV_CURRENT");
   }
   if (eh.e_machine != EM_X86_64) {
-    Fail(fmt::format("ELF machine {} is not EM_X86_64 ({})", eh.e_machine, EM_X86_64));
+    fail(fmt::format("ELF machine {} is not EM_X86_64 ({})", eh.e_machine, EM_X86_64));
   }
   if (eh.e_type != ET_EXEC) {
-    Fail(fmt::format("ELF type {} is not ET_EXEC (a statically linked kernel)", eh.e_type));
+    fail(fmt::format("ELF type {} is not ET_EXEC (a statically linked kernel)", eh.e_type));
   }
   if (eh.e_ehsize != sizeof(Elf64_Ehdr)) {
-    Fail(fmt::format("ELF header size {} is not {}", eh.e_ehsize, sizeof(Elf64_Ehdr)));
+    fail(fmt::format("ELF header size {} is not {}", eh.e_ehsize, sizeof(Elf64_Ehdr)));
   }
-  if (eh.e_phnum == 0) Fail("ELF has no program headers");
+  if (eh.e_phnum == 0) fail("ELF has no program headers");
   if (eh.e_phnum > kMaxProgramHeaders) {
-    Fail(fmt::format("ELF has too many program headers: phnum {} > {}", eh.e_phnum,
+    fail(fmt::format("ELF has too many program headers: phnum {} > {}", eh.e_phnum,
                      kMaxProgramHeaders));
   }
   if (eh.e_phentsize != sizeof(Elf64_Phdr)) {
-    Fail(fmt::format("program header entry size {} is not {}", eh.e_phentsize, sizeof(Elf64_Phdr)));
+    fail(fmt::format("program header entry size {} is not {}", eh.e_phentsize, sizeof(Elf64_Phdr)));
   }
-  if (!Within(eh.e_phoff, std::uint64_t{eh.e_phnum} * sizeof(Elf64_Phdr), file_size)) {
-    Fail(fmt::format("program header table (phoff {:#x}, {} entries) lies outside the {}-byte file",
+  if (!within(eh.e_phoff, std::uint64_t{eh.e_phnum} * sizeof(Elf64_Phdr), file_size)) {
+    fail(fmt::format("program header table (phoff {:#x}, {} entries) lies outside the {}-byte file",
                      eh.e_phoff, eh.e_phnum, file_size));
   }
 }
 
-LoadSegment CheckLoad(const Elf64_Phdr& ph, unsigned index, std::uint64_t file_size,
-                      const ElfPlacement& placement) {
+LoadSegment check_load(const Elf64_Phdr& ph, unsigned index, std::uint64_t file_size,
+                       const ElfPlacement& placement) {
   if (ph.p_filesz > ph.p_memsz) {
-    Fail(fmt::format("segment {}: filesz {:#x} > memsz {:#x}", index, ph.p_filesz, ph.p_memsz));
+    fail(fmt::format("segment {}: filesz {:#x} > memsz {:#x}", index, ph.p_filesz, ph.p_memsz));
   }
-  if (!Within(ph.p_offset, ph.p_filesz, file_size)) {
-    Fail(
+  if (!within(ph.p_offset, ph.p_filesz, file_size)) {
+    fail(
         fmt::format("segment {}: file bytes (offset {:#x}, filesz {:#x}) lie outside the "
                     "{}-byte file (truncated?)",
                     index, ph.p_offset, ph.p_filesz, file_size));
   }
   if (ph.p_vaddr != ph.p_paddr) {
-    Fail(fmt::format("segment {}: vaddr {:#x} != paddr {:#x}, but the guest is identity mapped",
+    fail(fmt::format("segment {}: vaddr {:#x} != paddr {:#x}, but the guest is identity mapped",
                      index, ph.p_vaddr, ph.p_paddr));
   }
-  if (!Within(ph.p_paddr, ph.p_memsz, placement.ram_size)) {
-    Fail(fmt::format("segment {}: [{:#x}, +{:#x}) lies outside guest RAM ({:#x} bytes)", index,
+  if (!within(ph.p_paddr, ph.p_memsz, placement.ram_size)) {
+    fail(fmt::format("segment {}: [{:#x}, +{:#x}) lies outside guest RAM ({:#x} bytes)", index,
                      ph.p_paddr, ph.p_memsz, placement.ram_size));
   }
   if (ph.p_memsz != 0 && ph.p_paddr < placement.reserved_end) {
-    Fail(
+    fail(
         fmt::format("segment {}: [{:#x}, +{:#x}) overlaps the VMM's reserved low region "
                     "[0, {:#x}) (page tables, GDT, BootInfo, stack); link the guest at or "
                     "above {:#x}",
@@ -85,23 +85,23 @@ LoadSegment CheckLoad(const Elf64_Phdr& ph, unsigned index, std::uint64_t file_s
 
 }  // namespace
 
-ElfImage ParseElf(std::span<const std::uint8_t> file, const ElfPlacement& placement) {
+ElfImage parse_elf(std::span<const std::uint8_t> file, const ElfPlacement& placement) {
   if (file.size() < sizeof(Elf64_Ehdr)) {
-    Fail(fmt::format("truncated: file is {} bytes, an ELF64 header needs {}", file.size(),
+    fail(fmt::format("truncated: file is {} bytes, an ELF64 header needs {}", file.size(),
                      sizeof(Elf64_Ehdr)));
   }
   Elf64_Ehdr eh;
   std::memcpy(&eh, file.data(), sizeof eh);
-  CheckHeader(eh, file.size());
+  check_header(eh, file.size());
 
   ElfImage image{eh.e_entry, {}};
   for (unsigned i = 0; i < eh.e_phnum; ++i) {
     Elf64_Phdr ph;
     std::memcpy(&ph, file.data() + eh.e_phoff + i * sizeof(Elf64_Phdr), sizeof ph);
     if (ph.p_type != PT_LOAD || ph.p_memsz == 0) continue;
-    image.segments.push_back(CheckLoad(ph, i, file.size(), placement));
+    image.segments.push_back(check_load(ph, i, file.size(), placement));
   }
-  if (image.segments.empty()) Fail("ELF has no loadable (PT_LOAD) segment");
+  if (image.segments.empty()) fail("ELF has no loadable (PT_LOAD) segment");
 
   std::sort(image.segments.begin(), image.segments.end(),
             [](const LoadSegment& a, const LoadSegment& b) { return a.gpa < b.gpa; });
@@ -109,7 +109,7 @@ ElfImage ParseElf(std::span<const std::uint8_t> file, const ElfPlacement& placem
     const LoadSegment& prev = image.segments[i - 1];
     const LoadSegment& cur = image.segments[i];
     if (cur.gpa < prev.gpa + prev.mem_size) {
-      Fail(fmt::format("overlapping segments: [{:#x}, +{:#x}) and [{:#x}, +{:#x})", prev.gpa,
+      fail(fmt::format("overlapping segments: [{:#x}, +{:#x}) and [{:#x}, +{:#x})", prev.gpa,
                        prev.mem_size, cur.gpa, cur.mem_size));
     }
   }
@@ -119,7 +119,7 @@ ElfImage ParseElf(std::span<const std::uint8_t> file, const ElfPlacement& placem
         return s.executable && eh.e_entry >= s.gpa && eh.e_entry - s.gpa < s.file_size;
       });
   if (!entry_ok) {
-    Fail(
+    fail(
         fmt::format("entry point {:#x} is not inside the file bytes of an executable PT_LOAD "
                     "segment",
                     eh.e_entry));
@@ -127,10 +127,10 @@ ElfImage ParseElf(std::span<const std::uint8_t> file, const ElfPlacement& placem
   return image;
 }
 
-void LoadElf(const ElfImage& image, std::span<const std::uint8_t> file, GuestMemory& memory) {
+void load_elf(const ElfImage& image, std::span<const std::uint8_t> file, GuestMemory& memory) {
   for (const LoadSegment& s : image.segments) {
-    memory.Write(s.gpa, file.subspan(s.file_offset, s.file_size));
-    auto bss = memory.Bytes(s.gpa + s.file_size, s.mem_size - s.file_size);
+    memory.write(s.gpa, file.subspan(s.file_offset, s.file_size));
+    auto bss = memory.bytes(s.gpa + s.file_size, s.mem_size - s.file_size);
     std::fill(bss->begin(), bss->end(), 0);
   }
 }

@@ -39,9 +39,9 @@ struct ElfPlacement {
 
 inline constexpr std::uint16_t kMaxProgramHeaders = 64;
 
-ElfImage ParseElf(std::span<const std::uint8_t> file, const ElfPlacement& placement);
+ElfImage parse_elf(std::span<const std::uint8_t> file, const ElfPlacement& placement);
 
 // Copies file bytes and zeroes the rest of each segment (.bss).
-void LoadElf(const ElfImage& image, std::span<const std::uint8_t> file, GuestMemory& memory);
+void load_elf(const ElfImage& image, std::span<const std::uint8_t> file, GuestMemory& memory);
 
 }  // namespace altpv::vmm

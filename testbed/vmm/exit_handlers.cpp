@@ -8,6 +8,7 @@
 
 #include "boot_structures.h"
 #include "crash_report.h"
+#include "guest_limits.h"
 #include "vcpu_runner.h"
 
 namespace altpv::vmm {
@@ -20,7 +21,7 @@ constexpr std::uint16_t kSerialLineStatus = tb::kSerialPort + 5;
 constexpr std::uint8_t kLineStatusIdle = 0x60;  // THR empty, transmitter idle
 constexpr std::size_t kMaxInsnBytes = 15;
 
-const char* ExitName(std::uint32_t reason) {
+const char* exit_name(std::uint32_t reason) {
   switch (reason) {
     case KVM_EXIT_UNKNOWN:
       return "KVM_EXIT_UNKNOWN";
@@ -38,7 +39,7 @@ const char* ExitName(std::uint32_t reason) {
 }
 
 // Length of the breakpoint instruction (int3, int $3) `bytes` start with, or 0.
-unsigned BreakpointLength(const std::vector<std::uint8_t>& bytes) {
+unsigned breakpoint_length(const std::vector<std::uint8_t>& bytes) {
   if (!bytes.empty() && bytes[0] == 0xcc) return 1;
   if (bytes.size() >= 2 && bytes[0] == 0xcd && bytes[1] == 0x03) return 2;
   return 0;
@@ -46,64 +47,75 @@ unsigned BreakpointLength(const std::vector<std::uint8_t>& bytes) {
 
 }  // namespace
 
-void VcpuRunner::Run() {
-  if (vcpu_.index() != 0) {
-    auto start = machine_.WaitForStart(vcpu_.index());
-    if (!start) return;
-    kvm_regs regs{};
-    regs.rip = start->rip;
-    regs.rsp = start->rsp;
-    regs.rdi = start->arg;
-    regs.rflags = 2;  // bit 1 is reserved-one
-    vcpu_.SetRegs(regs);
-  }
+void VcpuRunner::run() {
   try {
+    if (vcpu_.index() != 0) {
+      auto start = machine_.wait_for_start(vcpu_.index());
+      if (!start) return;
+      kvm_regs regs{};
+      regs.rip = start->rip;
+      regs.rsp = start->rsp;
+      regs.rdi = start->arg;
+      regs.rflags = 2;  // bit 1 is reserved-one
+      vcpu_.set_regs(regs);
+    }
     while (!machine_.state().ended()) {
-      if (!vcpu_.Run()) continue;  // kicked: the loop condition decides
-      if (Dispatch() == Next::Stop) return;
+      if (!vcpu_.run()) continue;  // kicked: the loop condition decides
+      if (dispatch() == Next::Stop) return;
+      if (machine_.bank().log_full()) {
+        end_at_limit(fmt::format("more than {} MSR accesses to log (the --msr-log limit)",
+                                 limits::kMsrLogLines));
+      }
     }
   } catch (const std::exception& e) {
-    machine_.End({EndKind::VmmError, 0, fmt::format("vCPU {}: {}", vcpu_.index(), e.what()), ""});
+    machine_.end_run(
+        {EndKind::VmmError, 0, fmt::format("vCPU {}: {}", vcpu_.index(), e.what()), ""});
   }
 }
 
-VcpuRunner::Next VcpuRunner::Dispatch() {
-  kvm_run& run = vcpu_.run();
+VcpuRunner::Next VcpuRunner::dispatch() {
+  kvm_run& run = vcpu_.run_page();
   switch (run.exit_reason) {
     case KVM_EXIT_IO:
-      return HandleIo();
+      return handle_io();
     case KVM_EXIT_X86_RDMSR:
-      return HandleMsr(false);
+      return handle_msr(false);
     case KVM_EXIT_X86_WRMSR:
-      return HandleMsr(true);
+      return handle_msr(true);
     case KVM_EXIT_DEBUG:
-      return HandleDebug();
+      return handle_debug();
     case KVM_EXIT_INTERNAL_ERROR:
-      return HandleInternalError();
+      return handle_internal_error();
     case KVM_EXIT_HLT:
-      return HandleHlt();
+      return handle_hlt();
     case KVM_EXIT_SHUTDOWN:
-      return Crash("triple fault (KVM_EXIT_SHUTDOWN): an exception could not be delivered");
+      return crash("triple fault (KVM_EXIT_SHUTDOWN): an exception could not be delivered");
     case KVM_EXIT_MMIO:
-      return Crash(fmt::format("{}-byte {} of unbacked guest-physical {:#x} (KVM_EXIT_MMIO)",
+      return crash(fmt::format("{}-byte {} of unbacked guest-physical {:#x} (KVM_EXIT_MMIO)",
                                run.mmio.len, run.mmio.is_write ? "write" : "read",
                                run.mmio.phys_addr));
     case KVM_EXIT_FAIL_ENTRY:
-      return Crash(fmt::format("VM entry failed (KVM_EXIT_FAIL_ENTRY, reason {:#x})",
+      return crash(fmt::format("VM entry failed (KVM_EXIT_FAIL_ENTRY, reason {:#x})",
                                run.fail_entry.hardware_entry_failure_reason));
     default:
-      return Crash(fmt::format("{} (exit reason {})", ExitName(run.exit_reason), run.exit_reason));
+      return crash(fmt::format("{} (exit reason {})", exit_name(run.exit_reason), run.exit_reason));
   }
 }
 
-VcpuRunner::Next VcpuRunner::Crash(std::string reason) {
-  std::string report = VcpuReport(vcpu_, machine_.memory());
-  machine_.End(
+void VcpuRunner::end_at_limit(std::string what) {
+  machine_.end_run({EndKind::Limit, 0,
+                    fmt::format("vCPU {}: the guest reached a VMM limit: {}", vcpu_.index(), what),
+                    ""});
+}
+
+VcpuRunner::Next VcpuRunner::crash(std::string reason) {
+  std::string report = vcpu_report(vcpu_, machine_.memory());
+  machine_.end_run(
       {EndKind::Crash, 0, fmt::format("vCPU {}: {}", vcpu_.index(), reason), std::move(report)});
   return Next::Stop;
 }
 
-void VcpuRunner::CountExit(ExitKind kind) {
+void VcpuRunner::count_exit(ExitKind kind) {
   for (tb::Counters* c : {&totals_, counting_ ? &window_ : nullptr}) {
     if (c == nullptr) continue;
     ++c->exits;
@@ -113,32 +125,33 @@ void VcpuRunner::CountExit(ExitKind kind) {
   }
 }
 
-VcpuRunner::Next VcpuRunner::HandleIo() {
-  const auto& io = vcpu_.run().io;
+VcpuRunner::Next VcpuRunner::handle_io() {
+  const auto& io = vcpu_.run_page().io;
   if (io.port == tb::kHypercallPort) {
     if (io.direction != KVM_EXIT_IO_OUT || io.size != 4 || io.count != 1) {
-      return Crash(fmt::format("hypercall port {:#x} used with {} of size {} (need `out %eax`)",
+      return crash(fmt::format("hypercall port {:#x} used with {} of size {} (need `out %eax`)",
                                io.port, io.direction == KVM_EXIT_IO_OUT ? "out" : "in", io.size));
     }
     std::uint32_t number;
-    std::memcpy(&number, reinterpret_cast<const std::uint8_t*>(&vcpu_.run()) + io.data_offset,
+    std::memcpy(&number, reinterpret_cast<const std::uint8_t*>(&vcpu_.run_page()) + io.data_offset,
                 sizeof number);
-    return Hypercall(number);
+    return handle_hypercall(number);
   }
-  if (io.port >= tb::kSerialPort && io.port <= kSerialLast) return HandleSerial(io);
-  return Crash(fmt::format("access to unknown I/O port {:#x} ({} of size {})", io.port,
+  if (io.port >= tb::kSerialPort && io.port <= kSerialLast) return handle_serial(io);
+  return crash(fmt::format("access to unknown I/O port {:#x} ({} of size {})", io.port,
                            io.direction == KVM_EXIT_IO_OUT ? "out" : "in", io.size));
 }
 
 // A minimal 16550: data writes are console output, the line status register
 // always says "ready", everything else reads as zero and ignores writes.
-VcpuRunner::Next VcpuRunner::HandleSerial(const decltype(kvm_run::io)& io) {
-  CountExit(ExitKind::Io);
-  auto* data = reinterpret_cast<std::uint8_t*>(&vcpu_.run()) + io.data_offset;
+VcpuRunner::Next VcpuRunner::handle_serial(const decltype(kvm_run::io)& io) {
+  count_exit(ExitKind::Io);
+  auto* data = reinterpret_cast<std::uint8_t*>(&vcpu_.run_page()) + io.data_offset;
   std::size_t bytes = std::size_t{io.size} * io.count;
   if (io.direction == KVM_EXIT_IO_OUT) {
-    if (io.port == tb::kSerialPort) {
-      machine_.console().Write({reinterpret_cast<const char*>(data), bytes});
+    if (io.port == tb::kSerialPort &&
+        !machine_.console().write({reinterpret_cast<const char*>(data), bytes})) {
+      end_at_limit(console_limit_message());
     }
   } else {
     std::memset(data, io.port == kSerialLineStatus ? kLineStatusIdle : 0, bytes);
@@ -148,14 +161,14 @@ VcpuRunner::Next VcpuRunner::HandleSerial(const decltype(kvm_run::io)& io) {
 
 // Only the bank's MSRs (filtered) and MSRs KVM does not know reach here; the
 // latter get the architectural #GP.
-VcpuRunner::Next VcpuRunner::HandleMsr(bool write) {
-  CountExit(ExitKind::Msr);
-  auto& msr = vcpu_.run().msr;
+VcpuRunner::Next VcpuRunner::handle_msr(bool write) {
+  count_exit(ExitKind::Msr);
+  auto& msr = vcpu_.run_page().msr;
   if (write) {
     msr.error =
-        machine_.bank().Write(vcpu_.index(), msr.index, msr.data, vcpu_, MsrPath::Trap) ? 0 : 1;
+        machine_.bank().write(vcpu_.index(), msr.index, msr.data, vcpu_, MsrPath::Trap) ? 0 : 1;
   } else {
-    auto value = machine_.bank().Read(vcpu_.index(), msr.index, vcpu_, MsrPath::Trap);
+    auto value = machine_.bank().read(vcpu_.index(), msr.index, vcpu_, MsrPath::Trap);
     msr.error = value ? 0 : 1;
     msr.data = value.value_or(0);
   }
@@ -163,9 +176,9 @@ VcpuRunner::Next VcpuRunner::HandleMsr(bool write) {
 }
 
 // One single-step exit per retired guest instruction while counting.
-VcpuRunner::Next VcpuRunner::HandleDebug() {
+VcpuRunner::Next VcpuRunner::handle_debug() {
   if (!counting_) return Next::Resume;  // a step that was pending when counting stopped
-  bool marker_step = marker_step_rip_ && vcpu_.run().debug.arch.pc == *marker_step_rip_;
+  bool marker_step = marker_step_rip_ && vcpu_.run_page().debug.arch.pc == *marker_step_rip_;
   marker_step_rip_.reset();  // only the first step can be MarkerBegin's `out`
   if (!marker_step) {
     ++window_.instructions;
@@ -174,10 +187,10 @@ VcpuRunner::Next VcpuRunner::HandleDebug() {
   return Next::Resume;
 }
 
-VcpuRunner::Next VcpuRunner::HandleInternalError() {
-  const auto& internal = vcpu_.run().internal;
-  if (internal.suberror == KVM_INTERNAL_ERROR_EMULATION) return HandleEmulationFailure();
-  return Crash(
+VcpuRunner::Next VcpuRunner::handle_internal_error() {
+  const auto& internal = vcpu_.run_page().internal;
+  if (internal.suberror == KVM_INTERNAL_ERROR_EMULATION) return handle_emulation_failure();
+  return crash(
       fmt::format("KVM internal error, suberror {}, data {:#x}", internal.suberror,
                   fmt::join(internal.data, internal.data + std::min(internal.ndata, 16u), " ")));
 }
@@ -185,39 +198,39 @@ VcpuRunner::Next VcpuRunner::HandleInternalError() {
 // KVM's emulator met an instruction it does not know. If it is one the CPU
 // model advertises (WRMSRNS, the immediate forms), execute it here; the
 // decoder refuses everything else and the guest crashes with a report.
-VcpuRunner::Next VcpuRunner::HandleEmulationFailure() {
-  CountExit(ExitKind::Emulated);
-  const auto& failure = vcpu_.run().emulation_failure;
-  kvm_regs regs = vcpu_.Regs();
+VcpuRunner::Next VcpuRunner::handle_emulation_failure() {
+  count_exit(ExitKind::Emulated);
+  const auto& failure = vcpu_.run_page().emulation_failure;
+  kvm_regs regs = vcpu_.regs();
   std::vector<std::uint8_t> bytes;
   if ((failure.flags & KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES) != 0 &&
       failure.ndata >= 2) {
     bytes.assign(failure.insn_bytes,
                  failure.insn_bytes + std::min<std::size_t>(failure.insn_size, kMaxInsnBytes));
   }
-  kvm_sregs sregs = vcpu_.Sregs();
-  tb::GprFrame frame = ToFrame(regs);
-  MsrInsnContext ctx = InsnContext(sregs.cs.dpl);
+  kvm_sregs sregs = vcpu_.sregs();
+  tb::GprFrame frame = to_frame(regs);
+  MsrInsnContext ctx = insn_context(sregs.cs.dpl);
   EmulationResult result = EmulationResult::Truncated;
   if (machine_.options().emulate_via_ud) {
     // Only the #UD is wanted; the guest's handler will ask via EmulateInsn.
-    Decoded d = DecodeMsrInsn(bytes.empty() ? BytesAt(regs.rip) : bytes);
+    Decoded d = decode_msr_insn(bytes.empty() ? bytes_at(regs.rip) : bytes);
     result = d.status == DecodeStatus::Ok || d.status == DecodeStatus::Invalid
                  ? EmulationResult::InvalidOpcode
                  : EmulationResult::NotMsrInsn;
   } else {
-    result = EmulateMsrInsn(bytes, frame, ctx);
+    result = emulate_msr_insn(bytes, frame, ctx);
     // KVM may pass fewer bytes than it fetched; guest memory has them all.
     if (result == EmulationResult::Truncated) {
-      bytes = BytesAt(regs.rip);
-      result = EmulateMsrInsn(bytes, frame, ctx);
+      bytes = bytes_at(regs.rip);
+      result = emulate_msr_insn(bytes, frame, ctx);
     }
   }
 
   switch (result) {
     case EmulationResult::Done:
-      FromFrame(frame, regs);
-      vcpu_.SetRegs(regs);
+      from_frame(frame, regs);
+      vcpu_.set_regs(regs);
       // Skipped in user space, so single-step never saw it retire.
       if (counting_) {
         ++window_.instructions;
@@ -225,24 +238,24 @@ VcpuRunner::Next VcpuRunner::HandleEmulationFailure() {
       }
       return Next::Resume;
     case EmulationResult::InvalidOpcode:
-      vcpu_.InjectException(kVectorUd, std::nullopt);
+      vcpu_.inject_exception(kVectorUd, std::nullopt);
       return Next::Resume;
     case EmulationResult::GeneralProtection:
-      vcpu_.InjectException(kVectorGp, 0);
+      vcpu_.inject_exception(kVectorGp, 0);
       return Next::Resume;
     case EmulationResult::NotMsrInsn:
     case EmulationResult::Truncated:
       break;
   }
-  // This machine's KVM emulates neither int3 nor int $3. #BP is a trap: the
-  // guest sees the rip after the instruction.
-  if (const unsigned length = BreakpointLength(bytes.empty() ? BytesAt(regs.rip) : bytes)) {
+  // Some KVMs (kvm_pvm) report int3 and int $3 as emulation failures.
+  // #BP is a trap: the guest sees the rip after the instruction.
+  if (const unsigned length = breakpoint_length(bytes.empty() ? bytes_at(regs.rip) : bytes)) {
     regs.rip += length;
-    vcpu_.SetRegs(regs);
-    vcpu_.InjectException(kVectorBp, std::nullopt);
+    vcpu_.set_regs(regs);
+    vcpu_.inject_exception(kVectorBp, std::nullopt);
     return Next::Resume;
   }
-  return Crash(
+  return crash(
       fmt::format("KVM cannot emulate the instruction at rip {:#x} (bytes {:02x}) and it "
                   "is not one the VMM emulates",
                   regs.rip, fmt::join(bytes, " ")));
@@ -250,20 +263,20 @@ VcpuRunner::Next VcpuRunner::HandleEmulationFailure() {
 
 // Without an in-kernel local APIC nothing can wake a halted vCPU. An AP that
 // halts is done (parks); the BSP halting means the guest never called Exit.
-VcpuRunner::Next VcpuRunner::HandleHlt() {
+VcpuRunner::Next VcpuRunner::handle_hlt() {
   if (vcpu_.index() != 0) return Next::Stop;
-  return Crash("the bootstrap vCPU halted (HLT) without calling the Exit hypercall");
+  return crash("the bootstrap vCPU halted (HLT) without calling the Exit hypercall");
 }
 
-std::vector<std::uint8_t> VcpuRunner::BytesAt(std::uint64_t rip) const {
-  auto gpa = vcpu_.Translate(rip);
-  if (!gpa || !machine_.memory().Contains(*gpa, 1)) return {};
+std::vector<std::uint8_t> VcpuRunner::bytes_at(std::uint64_t rip) const {
+  auto gpa = vcpu_.translate(rip);
+  if (!gpa || !machine_.memory().contains(*gpa, 1)) return {};
   std::uint64_t n = std::min<std::uint64_t>(kMaxInsnBytes, machine_.memory().size() - *gpa);
-  auto bytes = machine_.memory().Bytes(*gpa, n);
+  auto bytes = machine_.memory().bytes(*gpa, n);
   return {bytes->begin(), bytes->end()};
 }
 
-MsrInsnContext VcpuRunner::InsnContext(unsigned cpl) {
+MsrInsnContext VcpuRunner::insn_context(unsigned cpl) {
   return {machine_.model(), machine_.bank(), vcpu_, vcpu_.index(), cpl};
 }
 

@@ -18,20 +18,20 @@ class Fd {
   Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
   Fd& operator=(Fd&& other) noexcept {
     if (this != &other) {
-      Reset();
+      reset();
       fd_ = std::exchange(other.fd_, -1);
     }
     return *this;
   }
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
-  ~Fd() { Reset(); }
+  ~Fd() { reset(); }
 
   int get() const { return fd_; }
   bool valid() const { return fd_ >= 0; }
 
  private:
-  void Reset() {
+  void reset() {
     if (fd_ >= 0) close(fd_);
     fd_ = -1;
   }
@@ -41,7 +41,7 @@ class Fd {
 // ioctl that throws std::system_error naming the request, so a failing KVM
 // call reaches main() with a message instead of being silently ignored.
 template <typename Arg>
-int CheckedIoctl(const Fd& fd, unsigned long request, Arg arg, const char* what) {
+int checked_ioctl(const Fd& fd, unsigned long request, Arg arg, const char* what) {
   int ret = ioctl(fd.get(), request, arg);
   if (ret < 0) throw std::system_error(errno, std::generic_category(), what);
   return ret;

@@ -23,25 +23,25 @@ class GuestMemory {
 
   // True when [gpa, gpa + len) lies inside RAM; written so that no sum can
   // wrap, whatever the guest passes.
-  bool Contains(std::uint64_t gpa, std::uint64_t len) const {
+  bool contains(std::uint64_t gpa, std::uint64_t len) const {
     return len <= size_ && gpa <= size_ - len;
   }
   // The bytes at [gpa, gpa + len), or an empty optional when out of bounds.
-  std::optional<std::span<std::uint8_t>> Bytes(std::uint64_t gpa, std::uint64_t len) const;
-  std::optional<std::string> String(std::uint64_t gpa, std::uint64_t len) const;
+  std::optional<std::span<std::uint8_t>> bytes(std::uint64_t gpa, std::uint64_t len) const;
+  std::optional<std::string> read_string(std::uint64_t gpa, std::uint64_t len) const;
 
   // VMM-side writes at addresses the VMM chose; out of bounds is a VMM bug.
-  void Write(std::uint64_t gpa, std::span<const std::uint8_t> bytes);
+  void write(std::uint64_t gpa, std::span<const std::uint8_t> bytes);
   template <typename T>
-  void WriteObject(std::uint64_t gpa, const T& value) {
-    Write(gpa, std::as_bytes(std::span(&value, 1)));
+  void write_object(std::uint64_t gpa, const T& value) {
+    write(gpa, std::as_bytes(std::span(&value, 1)));
   }
-  void Write(std::uint64_t gpa, std::span<const std::byte> bytes) {
-    Write(gpa, {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+  void write(std::uint64_t gpa, std::span<const std::byte> bytes) {
+    write(gpa, {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
   }
 
   template <typename T>
-  std::optional<T> ReadObject(std::uint64_t gpa) const;
+  std::optional<T> read_object(std::uint64_t gpa) const;
 
  private:
   std::uint64_t size_;
@@ -49,11 +49,11 @@ class GuestMemory {
 };
 
 template <typename T>
-std::optional<T> GuestMemory::ReadObject(std::uint64_t gpa) const {
-  auto bytes = Bytes(gpa, sizeof(T));
-  if (!bytes) return std::nullopt;
+std::optional<T> GuestMemory::read_object(std::uint64_t gpa) const {
+  auto from = bytes(gpa, sizeof(T));
+  if (!from) return std::nullopt;
   T value;
-  std::memcpy(&value, bytes->data(), sizeof(T));
+  std::memcpy(&value, from->data(), sizeof(T));
   return value;
 }
 

@@ -6,7 +6,7 @@
 namespace altpv::vmm {
 namespace {
 
-bool IsSegmentPrefix(std::uint8_t b) {
+bool is_segment_prefix(std::uint8_t b) {
   return b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e || b == 0x64 || b == 0x65;
 }
 
@@ -15,7 +15,7 @@ constexpr unsigned kVexLength = 9;  // c4 P0 P1 f6 modrm imm32
 // VEX3: c4 [R̄ X̄ B̄ mmmmm] [W v̄v̄v̄v̄ L pp] opcode modrm imm32. Only the
 // register form (mod = 11) with reg = /0 exists; B̄ (inverted) extends rm to
 // r8-r15, X̄ is ignored for a register operand.
-Decoded DecodeVex(std::span<const std::uint8_t> b, unsigned prefixes) {
+Decoded decode_vex(std::span<const std::uint8_t> b, unsigned prefixes) {
   Decoded out{DecodeStatus::NotMsrInsn, {}};
   // Judged as far as the bytes go: short is "truncated" only while it could
   // still be one of ours.
@@ -46,12 +46,12 @@ Decoded DecodeVex(std::span<const std::uint8_t> b, unsigned prefixes) {
 
 }  // namespace
 
-Decoded DecodeMsrInsn(std::span<const std::uint8_t> bytes) {
+Decoded decode_msr_insn(std::span<const std::uint8_t> bytes) {
   unsigned prefixes = 0;
-  while (prefixes < bytes.size() && IsSegmentPrefix(bytes[prefixes])) ++prefixes;
+  while (prefixes < bytes.size() && is_segment_prefix(bytes[prefixes])) ++prefixes;
   std::span<const std::uint8_t> b = bytes.subspan(prefixes);
   if (b.empty()) return {DecodeStatus::Truncated, {}};
-  if (b[0] == 0xc4) return DecodeVex(b, prefixes);
+  if (b[0] == 0xc4) return decode_vex(b, prefixes);
   // 0f 01 c6, judged one byte at a time so a short buffer is only
   // "truncated" while it could still be WRMSRNS.
   static constexpr std::uint8_t kWrmsrns[] = {0x0f, 0x01, 0xc6};
@@ -62,7 +62,7 @@ Decoded DecodeMsrInsn(std::span<const std::uint8_t> bytes) {
   return {DecodeStatus::Ok, {MsrInsnKind::Wrmsrns, 0, 0, prefixes + 3}};
 }
 
-std::uint64_t& FrameGpr(testbed::GprFrame& f, unsigned n) {
+std::uint64_t& frame_gpr(testbed::GprFrame& f, unsigned n) {
   std::uint64_t* regs[16] = {&f.rax, &f.rcx, &f.rdx, &f.rbx, &f.rsp, &f.rbp, &f.rsi, &f.rdi,
                              &f.r8,  &f.r9,  &f.r10, &f.r11, &f.r12, &f.r13, &f.r14, &f.r15};
   return *regs[n & 15];
@@ -70,31 +70,31 @@ std::uint64_t& FrameGpr(testbed::GprFrame& f, unsigned n) {
 
 namespace {
 
-EmulationResult Execute(const MsrInsn& insn, testbed::GprFrame& frame, const MsrInsnContext& ctx) {
+EmulationResult execute(const MsrInsn& insn, testbed::GprFrame& frame, const MsrInsnContext& ctx) {
   // Never emulate what the model does not advertise: the real CPU would #UD.
-  CpuFeature needed = insn.kind == MsrInsnKind::Wrmsrns ? CpuFeature::Wrmsrns : CpuFeature::MsrImm;
-  if (!ctx.model.Has(needed)) return EmulationResult::InvalidOpcode;
+  Feature needed = insn.kind == MsrInsnKind::Wrmsrns ? Feature::Wrmsrns : Feature::MsrImm;
+  if (!ctx.model.has(needed)) return EmulationResult::InvalidOpcode;
   if (ctx.cpl != 0) return EmulationResult::GeneralProtection;
 
   switch (insn.kind) {
     case MsrInsnKind::Wrmsrns: {
       auto msr = static_cast<std::uint32_t>(frame.rcx);
       std::uint64_t value = (frame.rdx & 0xffffffff) << 32 | (frame.rax & 0xffffffff);
-      if (!ctx.bank.Write(ctx.vcpu, msr, value, ctx.arch, MsrPath::EmulatedInsn)) {
+      if (!ctx.bank.write(ctx.vcpu, msr, value, ctx.arch, MsrPath::EmulatedInsn)) {
         return EmulationResult::GeneralProtection;
       }
       break;
     }
     case MsrInsnKind::WrmsrnsImm:
-      if (!ctx.bank.Write(ctx.vcpu, insn.index, FrameGpr(frame, insn.reg), ctx.arch,
+      if (!ctx.bank.write(ctx.vcpu, insn.index, frame_gpr(frame, insn.reg), ctx.arch,
                           MsrPath::EmulatedInsn)) {
         return EmulationResult::GeneralProtection;
       }
       break;
     case MsrInsnKind::RdmsrImm: {
-      auto value = ctx.bank.Read(ctx.vcpu, insn.index, ctx.arch, MsrPath::EmulatedInsn);
+      auto value = ctx.bank.read(ctx.vcpu, insn.index, ctx.arch, MsrPath::EmulatedInsn);
       if (!value) return EmulationResult::GeneralProtection;
-      FrameGpr(frame, insn.reg) = *value;
+      frame_gpr(frame, insn.reg) = *value;
       break;
     }
   }
@@ -104,12 +104,12 @@ EmulationResult Execute(const MsrInsn& insn, testbed::GprFrame& frame, const Msr
 
 }  // namespace
 
-EmulationResult EmulateMsrInsn(std::span<const std::uint8_t> bytes, testbed::GprFrame& frame,
-                               const MsrInsnContext& ctx) {
-  Decoded d = DecodeMsrInsn(bytes);
+EmulationResult emulate_msr_insn(std::span<const std::uint8_t> bytes, testbed::GprFrame& frame,
+                                 const MsrInsnContext& ctx) {
+  Decoded d = decode_msr_insn(bytes);
   switch (d.status) {
     case DecodeStatus::Ok:
-      return Execute(d.insn, frame, ctx);
+      return execute(d.insn, frame, ctx);
     case DecodeStatus::Invalid:
       return EmulationResult::InvalidOpcode;
     case DecodeStatus::Truncated:

@@ -9,7 +9,7 @@
 #include <span>
 
 #include "abi/abi.h"
-#include "cpu_model.h"
+#include "guest_cpuid.h"
 #include "msr_bank.h"
 
 namespace altpv::vmm {
@@ -39,7 +39,7 @@ struct Decoded {
   MsrInsn insn;
 };
 
-Decoded DecodeMsrInsn(std::span<const std::uint8_t> bytes);
+Decoded decode_msr_insn(std::span<const std::uint8_t> bytes);
 
 enum class EmulationResult {
   Done,               // registers and rip updated
@@ -51,7 +51,7 @@ enum class EmulationResult {
 
 // Who is executing: the registers are in the GprFrame (testbed ABI layout).
 struct MsrInsnContext {
-  const CpuModel& model;
+  const GuestCpuid& model;
   MsrBank& bank;
   ArchMsrs& arch;
   std::uint32_t vcpu;
@@ -60,10 +60,10 @@ struct MsrInsnContext {
 
 // Decodes `bytes` (the instruction at frame.rip) and executes it against the
 // bank. The one entry point of both emulation paths.
-EmulationResult EmulateMsrInsn(std::span<const std::uint8_t> bytes, testbed::GprFrame& frame,
-                               const MsrInsnContext& ctx);
+EmulationResult emulate_msr_insn(std::span<const std::uint8_t> bytes, testbed::GprFrame& frame,
+                                 const MsrInsnContext& ctx);
 
 // Register `n` (0 = rax ... 15 = r15, the ModRM/VEX numbering) in a frame.
-std::uint64_t& FrameGpr(testbed::GprFrame& frame, unsigned n);
+std::uint64_t& frame_gpr(testbed::GprFrame& frame, unsigned n);
 
 }  // namespace altpv::vmm

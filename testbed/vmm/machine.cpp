@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "machine.h"
 
-#include <pthread.h>
-#include <signal.h>
-
 #include <chrono>
-#include <fstream>
 
 #include <fmt/format.h>
 
@@ -13,6 +9,8 @@
 #include "boot_structures.h"
 #include "crash_report.h"
 #include "exit_codes.h"
+#include "guest_limits.h"
+#include "guest_text.h"
 #include "result_json.h"
 #include "text_dump.h"
 #include "vcpu_runner.h"
@@ -20,72 +18,95 @@
 namespace altpv::vmm {
 namespace {
 
-// A thread-directed signal whose only job is to make KVM_RUN return EINTR.
-constexpr int kKickSignal = SIGUSR1;
-
-void InstallKickHandler() {
-  struct sigaction sa {};
-  sa.sa_handler = [](int) {};
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = 0;  // no SA_RESTART: the ioctl must return
-  sigaction(kKickSignal, &sa, nullptr);
-}
-
-std::string JoinWords(const std::vector<std::string>& words) {
+std::string join_words(const std::vector<std::string>& words) {
   std::string line;
   for (const std::string& w : words) line += (line.empty() ? "" : " ") + w;
   return line;
 }
 
-CpuModel BuildModel(const Vm& vm, const Options& options) {
-  CpuModel model(vm.SupportedCpuid());
-  model.ApplyPersonality(options.hv);
-  model.ApplyOverrides(options.cpu);
+GuestCpuid build_model(const Vm& vm, const Options& options) {
+  GuestCpuid model(vm.supported_cpuid());
+  model.apply_personality(options.hv);
+  model.apply_overrides(options.cpu);
   return model;
+}
+
+int exit_code_for(const RunEnd& end, bool tests_failed) {
+  switch (end.kind) {
+    case EndKind::GuestExit:
+      return end.guest_code != 0 || tests_failed ? exit_code::kGuestFailed : exit_code::kPass;
+    case EndKind::Crash:
+    case EndKind::Limit:
+      return exit_code::kGuestCrashed;
+    case EndKind::Timeout:
+      return exit_code::kTimeout;
+    case EndKind::VmmError:
+      break;
+  }
+  return exit_code::kVmmError;
+}
+
+// The tests that failed or never finished, at most limits::kListedTests.
+void print_unfinished_tests(const std::vector<TestRecord>& tests) {
+  std::size_t listed = 0, more = 0;
+  for (const TestRecord& t : tests) {
+    if (t.status != TestStatus::Fail && t.status != TestStatus::Running) continue;
+    if (listed == limits::kListedTests) {
+      ++more;
+      continue;
+    }
+    ++listed;
+    fmt::print(stderr, "altpv-vmm:   test {}: {}{}{}\n", printable(t.name),
+               test_status_name(t.status), t.message.empty() ? "" : ": ", printable(t.message));
+  }
+  if (more != 0) fmt::print(stderr, "altpv-vmm:   ... and {} more\n", more);
 }
 
 }  // namespace
 
-Machine::Machine(const Options& options, std::span<const std::uint8_t> elf_file, ElfImage image)
+Machine::Machine(const Options& options, OutputFiles outputs,
+                 std::span<const std::uint8_t> elf_file, ElfImage image)
     : options_(options),
       elf_file_(elf_file),
       image_(std::move(image)),
       vm_(options.mem_mib << 20),
-      model_(BuildModel(vm_, options)),
-      bank_(options.msr_log.empty() ? MsrLog() : MsrLog(options.msr_log)),
+      model_(build_model(vm_, options)),
+      bank_(std::move(outputs.msr_log)),
+      json_out_(std::move(outputs.json)),
+      dump_text_out_(std::move(outputs.dump_text)),
       state_(options.quiet),
       ap_start_(options.vcpus),
       ap_started_(options.vcpus, false) {
-  LoadElf(image_, elf_file_, memory());
-  WriteBootStructures(memory(), options.vcpus, JoinWords(options.cmdline));
+  load_elf(image_, elf_file_, memory());
+  write_boot_structures(memory(), options.vcpus, join_words(options.cmdline));
   for (std::uint32_t i = 0; i < options.vcpus; ++i) {
-    vcpus_.push_back(vm_.CreateVcpu(i));
+    vcpus_.push_back(vm_.create_vcpu(i));
     Vcpu& vcpu = *vcpus_.back();
-    vcpu.SetCpuid(model_.ForVcpu(i));  // before SET_SREGS: KVM checks CR4/EFER against it
-    kvm_sregs sregs = vcpu.Sregs();
-    ApplyLongModeSregs(sregs);
-    vcpu.SetSregs(sregs);
+    vcpu.set_cpuid(model_.for_vcpu(i));  // before SET_SREGS: KVM checks CR4/EFER against it
+    kvm_sregs sregs = vcpu.sregs();
+    apply_long_mode_sregs(sregs);
+    vcpu.set_sregs(sregs);
     runners_.push_back(std::make_unique<VcpuRunner>(*this, vcpu));
   }
-  BootBsp();
+  boot_bsp();
 }
 
 Machine::~Machine() {
-  // Only reached with running threads if Run() threw: stop them, then join.
-  End({EndKind::VmmError, 0, "VMM shutting down", ""});
-  StopAllVcpus();
+  // Only reached with running threads if run() threw: stop them, then join.
+  end_run({EndKind::VmmError, 0, "VMM shutting down", ""});
+  threads_.join_all();
 }
 
-void Machine::BootBsp() {
+void Machine::boot_bsp() {
   kvm_regs regs{};
   regs.rip = image_.entry;
   regs.rsp = layout::kBspStackTop;
   regs.rdi = layout::kBootInfo;
   regs.rflags = 2;  // bit 1 is reserved-one; interrupts off
-  vcpus_[0]->SetRegs(regs);
+  vcpus_[0]->set_regs(regs);
 }
 
-bool Machine::StartAp(std::uint32_t index, ApStart start) {
+bool Machine::start_ap(std::uint32_t index, ApStart start) {
   {
     std::lock_guard lock(start_mutex_);
     if (index == 0 || index >= ap_started_.size() || ap_started_[index]) return false;
@@ -96,108 +117,91 @@ bool Machine::StartAp(std::uint32_t index, ApStart start) {
   return true;
 }
 
-std::optional<ApStart> Machine::WaitForStart(std::uint32_t index) {
+std::optional<ApStart> Machine::wait_for_start(std::uint32_t index) {
   std::unique_lock lock(start_mutex_);
   start_cv_.wait(lock, [&] { return ap_start_[index].has_value() || state_.ended(); });
   return state_.ended() ? std::nullopt : ap_start_[index];
 }
 
-void Machine::End(RunEnd end) {
-  if (!state_.End(std::move(end))) return;
+void Machine::end_run(RunEnd end) {
+  if (!state_.record_end(std::move(end))) return;
   {
     std::lock_guard lock(start_mutex_);  // so a waiting AP cannot miss the wake-up
   }
   start_cv_.notify_all();
-  for (auto& vcpu : vcpus_) vcpu->RequestImmediateExit();
-  std::lock_guard lock(threads_mutex_);
-  for (std::thread& t : threads_) pthread_kill(t.native_handle(), kKickSignal);
+  // immediate_exit covers a thread about to enter KVM_RUN, the kick one inside it.
+  for (auto& vcpu : vcpus_) vcpu->request_immediate_exit();
+  threads_.kick_all();
 }
 
-void Machine::StopAllVcpus() {
-  for (std::thread& t : threads_) {
-    if (t.joinable()) t.join();
+int Machine::run() {
+  threads_.start(vcpu_count(), [this](std::uint32_t index) { runners_[index]->run(); });
+  // kMaxTimeoutSeconds keeps this far inside steady_clock's range.
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double>(options_.timeout_seconds));
+  if (!state_.wait_for_end(deadline)) {
+    end_run({EndKind::Timeout, 0,
+             fmt::format("guest still running after --timeout {} s", options_.timeout_seconds),
+             ""});
   }
+  // Every vCPU must be out of KVM_RUN before its state is read.
+  threads_.join_all();
+  return finish();
 }
 
-int Machine::Run() {
-  InstallKickHandler();
-  {
-    // A vCPU may end the run (and kick the others) while later ones start.
-    std::lock_guard lock(threads_mutex_);
-    for (auto& runner : runners_) threads_.emplace_back([&r = *runner] { r.Run(); });
-  }
-
-  auto deadline = std::chrono::steady_clock::now() +
-                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                      std::chrono::duration<double>(options_.timeout_seconds));
-  if (!state_.WaitForEnd(deadline)) {
-    End({EndKind::Timeout, 0,
-         fmt::format("guest still running after --timeout {} s", options_.timeout_seconds), ""});
-  }
-  // Kicks can race with a thread entering KVM_RUN; immediate_exit covers it,
-  // and joining waits for every vCPU to be out before its state is read.
-  StopAllVcpus();
-  return Finish();
-}
-
-int Machine::Finish() {
+int Machine::finish() {
   RunEnd end = *state_.end();
   if (end.kind == EndKind::Timeout) {
-    for (auto& vcpu : vcpus_) end.report += VcpuReport(*vcpu, memory());
+    for (auto& vcpu : vcpus_) end.report += vcpu_report(*vcpu, memory());
   }
-
-  int code = exit_code::kPass;
-  switch (end.kind) {
-    case EndKind::GuestExit:
-      code = end.guest_code != 0 || state_.AnyTestFailed() ? exit_code::kGuestFailed
-                                                           : exit_code::kPass;
-      break;
-    case EndKind::Crash:
-      code = exit_code::kGuestCrashed;
-      break;
-    case EndKind::Timeout:
-      code = exit_code::kTimeout;
-      break;
-    case EndKind::VmmError:
-      code = exit_code::kVmmError;
-      break;
-  }
-
-  testbed::Counters totals{};
-  for (auto& runner : runners_) {
-    const testbed::Counters& c = runner->totals();
-    totals.instructions += c.instructions;
-    totals.exits += c.exits;
-    totals.exits_io += c.exits_io;
-    totals.exits_msr += c.exits_msr;
-    totals.exits_emulated += c.exits_emulated;
-  }
+  const std::vector<std::string> unmet = state_.unmet_requirements(options_.require_pass);
+  const bool tests_failed = state_.any_test_failed();
+  const int code = exit_code_for(end, tests_failed || !unmet.empty());
 
   if (code != exit_code::kPass) {
-    fmt::print(stderr, "altpv-vmm: FAILED ({}): {}\n", EndKindName(end.kind), end.reason);
-    if (end.kind == EndKind::GuestExit && end.guest_code == 0) {
+    fmt::print(stderr, "altpv-vmm: FAILED ({}): {}\n", end_kind_name(end.kind), end.reason);
+    if (end.kind == EndKind::GuestExit && end.guest_code == 0 && tests_failed) {
       fmt::print(stderr, "altpv-vmm: guest exited with 0 but a test failed or never finished\n");
     }
-    for (const TestRecord& t : state_.tests()) {
-      if (t.status == TestStatus::Fail || t.status == TestStatus::Running) {
-        fmt::print(stderr, "altpv-vmm:   test {}: {}{}{}\n", t.name, TestStatusName(t.status),
-                   t.message.empty() ? "" : ": ", t.message);
-      }
-    }
+    for (const std::string& line : unmet)
+      fmt::print(stderr, "altpv-vmm: --require-pass: {}\n", line);
+    print_unfinished_tests(state_.tests());
     if (!end.report.empty()) fmt::print(stderr, "{}", end.report);
   } else if (!options_.quiet) {
     fmt::print(stderr, "altpv-vmm: PASS: {}\n", end.reason);
   }
+  return write_outputs(code, end);
+}
 
-  if (!options_.json.empty()) {
-    WriteResultJson(options_.json, {code, end, state_.tests(), bank_.Snapshot(*vcpus_[0]), totals});
+// A file that cannot be completed turns the run into a VMM error: a consumer
+// must not read a truncated result as the run's.
+int Machine::write_outputs(int code, const RunEnd& end) {
+  auto failed = [&](const char* option, const std::string& path) {
+    fmt::print(stderr, "altpv-vmm: VMM error: cannot write {} {}\n", option, path);
+    code = exit_code::kVmmError;
+  };
+  if (bank_.log_failed()) failed("--msr-log", options_.msr_log);
+  if (dump_text_out_.is_open()) {
+    std::vector<std::uint8_t> dump = patched_text_image(elf_file_, image_, memory());
+    dump_text_out_.write(reinterpret_cast<const char*>(dump.data()),
+                         static_cast<std::streamsize>(dump.size()));
+    dump_text_out_.flush();
+    if (!dump_text_out_) failed("--dump-text", options_.dump_text);
   }
-  if (!options_.dump_text.empty()) {
-    std::vector<std::uint8_t> dump = PatchedTextImage(elf_file_, image_, memory());
-    std::ofstream out(options_.dump_text, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(dump.data()),
-              static_cast<std::streamsize>(dump.size()));
-    if (!out) fmt::print(stderr, "altpv-vmm: cannot write --dump-text {}\n", options_.dump_text);
+  if (json_out_.is_open()) {
+    testbed::Counters totals{};
+    for (auto& runner : runners_) {
+      const testbed::Counters& c = runner->totals();
+      totals.instructions += c.instructions;
+      totals.exits += c.exits;
+      totals.exits_io += c.exits_io;
+      totals.exits_msr += c.exits_msr;
+      totals.exits_emulated += c.exits_emulated;
+    }
+    write_result_json(json_out_, {code, end, state_.tests(), bank_.snapshot(*vcpus_[0]), totals});
+    json_out_.flush();
+    if (!json_out_) failed("--json", options_.json);
   }
   return code;
 }

@@ -1,25 +1,27 @@
 // SPDX-License-Identifier: MIT
 // The whole testbed machine: VM, CPU model, MSR bank, console and verdict,
 // one thread per vCPU, the AP start gate, and the end of the run (guest
-// exit, crash, timeout) with its report and exit code.
+// exit, crash, limit, timeout) with its report, output files and exit code.
 #pragma once
 
 #include <condition_variable>
 #include <cstdint>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
-#include <thread>
 #include <vector>
 
 #include "console.h"
-#include "cpu_model.h"
 #include "elf_image.h"
+#include "guest_cpuid.h"
 #include "msr_bank.h"
 #include "options.h"
+#include "output_files.h"
 #include "run_state.h"
 #include "vcpu.h"
+#include "vcpu_threads.h"
 #include "vm.h"
 
 namespace altpv::vmm {
@@ -33,49 +35,54 @@ struct ApStart {
 
 class Machine {
  public:
-  Machine(const Options& options, std::span<const std::uint8_t> elf_file, ElfImage image);
+  Machine(const Options& options, OutputFiles outputs, std::span<const std::uint8_t> elf_file,
+          ElfImage image);
   ~Machine();
 
   // Boots, runs until the guest ends, reports; returns the process exit code.
-  int Run();
+  int run();
 
   const Options& options() const { return options_; }
   GuestMemory& memory() { return vm_.memory(); }
-  const CpuModel& model() const { return model_; }
+  const GuestCpuid& model() const { return model_; }
   MsrBank& bank() { return bank_; }
   Console& console() { return console_; }
   RunState& state() { return state_; }
   std::uint32_t vcpu_count() const { return static_cast<std::uint32_t>(vcpus_.size()); }
 
   // StartVcpu: releases AP `index`; false if it is the BSP, unknown, or started.
-  bool StartAp(std::uint32_t index, ApStart start);
-  // Blocks an AP thread until StartAp or the end of the run.
-  std::optional<ApStart> WaitForStart(std::uint32_t index);
+  bool start_ap(std::uint32_t index, ApStart start);
+  // Blocks an AP thread until start_ap or the end of the run.
+  std::optional<ApStart> wait_for_start(std::uint32_t index);
   // Ends the run (first caller wins) and kicks every vCPU out of KVM_RUN.
-  void End(RunEnd end);
+  // Any thread may call it, a vCPU thread included.
+  void end_run(RunEnd end);
 
  private:
-  void BootBsp();
-  void StopAllVcpus();
-  int Finish();
+  void boot_bsp();
+  int finish();
+  int write_outputs(int code, const RunEnd& end);
 
   Options options_;
   std::span<const std::uint8_t> elf_file_;
   ElfImage image_;
   Vm vm_;
-  CpuModel model_;
+  GuestCpuid model_;
   MsrBank bank_;
+  std::ofstream json_out_;
+  std::ofstream dump_text_out_;
   Console console_;
   RunState state_;
   std::vector<std::unique_ptr<Vcpu>> vcpus_;
   std::vector<std::unique_ptr<VcpuRunner>> runners_;
-  std::mutex threads_mutex_;
-  std::vector<std::thread> threads_;
 
   std::mutex start_mutex_;
   std::condition_variable start_cv_;
   std::vector<std::optional<ApStart>> ap_start_;
   std::vector<bool> ap_started_;
+
+  // Last, so that its threads are joined before anything they use is destroyed.
+  VcpuThreads threads_;
 };
 
 }  // namespace altpv::vmm

@@ -26,7 +26,7 @@ class Mapping {
       : addr_(std::exchange(other.addr_, nullptr)), length_(std::exchange(other.length_, 0)) {}
   Mapping& operator=(Mapping&& other) noexcept {
     if (this != &other) {
-      Reset();
+      reset();
       addr_ = std::exchange(other.addr_, nullptr);
       length_ = std::exchange(other.length_, 0);
     }
@@ -34,13 +34,13 @@ class Mapping {
   }
   Mapping(const Mapping&) = delete;
   Mapping& operator=(const Mapping&) = delete;
-  ~Mapping() { Reset(); }
+  ~Mapping() { reset(); }
 
   void* get() const { return addr_; }
   std::size_t size() const { return length_; }
 
  private:
-  void Reset() {
+  void reset() {
     if (addr_ != nullptr) munmap(addr_, length_);
     addr_ = nullptr;
   }

@@ -3,6 +3,8 @@
 
 #include <array>
 
+#include "guest_limits.h"
+
 namespace altpv::vmm {
 namespace {
 
@@ -18,12 +20,12 @@ constexpr std::array<std::uint32_t, kMsrSyntheticCount + 3> kIndices = {kMsrSynt
                                                                         kMsrKernelGsBase,
                                                                         kMsrTscAux};
 
-bool IsSynthetic(std::uint32_t msr) {
+bool is_synthetic(std::uint32_t msr) {
   return msr - kMsrSyntheticBase < kMsrSyntheticCount;  // unsigned: below base wraps high
 }
 
 // SDM 11.12.2: memory types 2, 3 and >= 8 are reserved in every PAT entry.
-bool ValidPat(std::uint64_t value) {
+bool valid_pat(std::uint64_t value) {
   for (int i = 0; i < 8; ++i) {
     std::uint64_t type = value >> (8 * i) & 0xff;
     if (type == 2 || type == 3 || type >= 8) return false;
@@ -32,7 +34,7 @@ bool ValidPat(std::uint64_t value) {
 }
 
 // Bits 63:47 all equal (4-level paging).
-bool Canonical(std::uint64_t value) {
+bool canonical(std::uint64_t value) {
   std::uint64_t top = value >> 47;
   return top == 0 || top == 0x1ffff;
 }
@@ -41,60 +43,72 @@ bool Canonical(std::uint64_t value) {
 
 MsrBank::MsrBank(MsrLog log) : log_(std::move(log)) {}
 
-bool MsrBank::Emulates(std::uint32_t msr) {
-  return IsSynthetic(msr) || IsArchitectural(msr);
+bool MsrBank::emulates(std::uint32_t msr) {
+  return is_synthetic(msr) || is_architectural(msr);
 }
 
-bool MsrBank::IsArchitectural(std::uint32_t msr) {
+bool MsrBank::is_architectural(std::uint32_t msr) {
   return msr == kMsrPat || msr == kMsrKernelGsBase || msr == kMsrTscAux;
 }
 
-std::span<const std::uint32_t> MsrBank::Indices() {
+std::span<const std::uint32_t> MsrBank::indices() {
   return kIndices;
 }
 
-bool MsrBank::ValidValue(std::uint32_t msr, std::uint64_t value) {
+bool MsrBank::valid_value(std::uint32_t msr, std::uint64_t value) {
   switch (msr) {
     case kMsrPat:
-      return ValidPat(value);
+      return valid_pat(value);
     case kMsrKernelGsBase:
-      return Canonical(value);
+      return canonical(value);
     case kMsrTscAux:
       return value >> 32 == 0;
     default:
-      return IsSynthetic(msr);
+      return is_synthetic(msr);
   }
 }
 
-std::optional<std::uint64_t> MsrBank::Read(std::uint32_t vcpu, std::uint32_t msr, ArchMsrs& arch,
+std::optional<std::uint64_t> MsrBank::read(std::uint32_t vcpu, std::uint32_t msr, ArchMsrs& arch,
                                            MsrPath path) {
-  if (!Emulates(msr)) return std::nullopt;
+  if (!emulates(msr)) return std::nullopt;
   std::lock_guard lock(mutex_);
-  std::uint64_t value = IsSynthetic(msr) ? synthetic_[msr - kMsrSyntheticBase] : arch.Get(msr);
-  log_.Record(seq_++, vcpu, false, msr, value, path);
+  std::uint64_t value = is_synthetic(msr) ? synthetic_[msr - kMsrSyntheticBase] : arch.get(msr);
+  if (seq_ < limits::kMsrLogLines) log_.record(seq_, vcpu, false, msr, value, path);
+  ++seq_;
   return value;
 }
 
-bool MsrBank::Write(std::uint32_t vcpu, std::uint32_t msr, std::uint64_t value, ArchMsrs& arch,
+bool MsrBank::write(std::uint32_t vcpu, std::uint32_t msr, std::uint64_t value, ArchMsrs& arch,
                     MsrPath path) {
-  if (!Emulates(msr) || !ValidValue(msr, value)) return false;
+  if (!emulates(msr) || !valid_value(msr, value)) return false;
   std::lock_guard lock(mutex_);
-  if (IsSynthetic(msr)) {
+  if (is_synthetic(msr)) {
     synthetic_[msr - kMsrSyntheticBase] = value;
   } else {
-    arch.Set(msr, value);
+    arch.set(msr, value);
   }
-  log_.Record(seq_++, vcpu, true, msr, value, path);
+  if (seq_ < limits::kMsrLogLines) log_.record(seq_, vcpu, true, msr, value, path);
+  ++seq_;
   return true;
 }
 
-std::map<std::uint32_t, std::uint64_t> MsrBank::Snapshot(ArchMsrs& arch) {
+std::map<std::uint32_t, std::uint64_t> MsrBank::snapshot(ArchMsrs& arch) {
   std::lock_guard lock(mutex_);
   std::map<std::uint32_t, std::uint64_t> values;
   for (std::uint32_t msr : kIndices) {
-    values[msr] = IsSynthetic(msr) ? synthetic_[msr - kMsrSyntheticBase] : arch.Get(msr);
+    values[msr] = is_synthetic(msr) ? synthetic_[msr - kMsrSyntheticBase] : arch.get(msr);
   }
   return values;
+}
+
+bool MsrBank::log_full() const {
+  std::lock_guard lock(mutex_);
+  return log_.enabled() && seq_ >= limits::kMsrLogLines;
+}
+
+bool MsrBank::log_failed() const {
+  std::lock_guard lock(mutex_);
+  return log_.failed();
 }
 
 }  // namespace altpv::vmm

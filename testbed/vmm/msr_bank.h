@@ -11,7 +11,6 @@
 // and logs, then writes through, so SWAPGS/RDTSCP/RDPID see the value.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -31,8 +30,8 @@ inline constexpr std::uint32_t kMsrTscAux = 0xc0000103;
 // A vCPU's real copy of the architectural MSRs in the bank.
 class ArchMsrs {
  public:
-  virtual std::uint64_t Get(std::uint32_t msr) = 0;
-  virtual void Set(std::uint32_t msr, std::uint64_t value) = 0;
+  virtual std::uint64_t get(std::uint32_t msr) = 0;
+  virtual void set(std::uint32_t msr, std::uint64_t value) = 0;
 
  protected:
   ~ArchMsrs() = default;
@@ -42,26 +41,32 @@ class MsrBank {
  public:
   explicit MsrBank(MsrLog log);
 
-  static bool Emulates(std::uint32_t msr);
-  static bool IsArchitectural(std::uint32_t msr);
+  static bool emulates(std::uint32_t msr);
+  static bool is_architectural(std::uint32_t msr);
   // Every emulated index, for the KVM MSR filter and the final report.
-  static std::span<const std::uint32_t> Indices();
+  static std::span<const std::uint32_t> indices();
   // Whether `value` may be written to `msr` without #GP.
-  static bool ValidValue(std::uint32_t msr, std::uint64_t value);
+  static bool valid_value(std::uint32_t msr, std::uint64_t value);
 
   // nullopt means the access must raise #GP (not emulated / invalid value).
-  std::optional<std::uint64_t> Read(std::uint32_t vcpu, std::uint32_t msr, ArchMsrs& arch,
+  std::optional<std::uint64_t> read(std::uint32_t vcpu, std::uint32_t msr, ArchMsrs& arch,
                                     MsrPath path);
-  bool Write(std::uint32_t vcpu, std::uint32_t msr, std::uint64_t value, ArchMsrs& arch,
+  bool write(std::uint32_t vcpu, std::uint32_t msr, std::uint64_t value, ArchMsrs& arch,
              MsrPath path);
 
   // Current value of every emulated MSR, architectural ones as `arch` holds them.
-  std::map<std::uint32_t, std::uint64_t> Snapshot(ArchMsrs& arch);
+  std::map<std::uint32_t, std::uint64_t> snapshot(ArchMsrs& arch);
+
+  // True once the log holds limits::kMsrLogLines lines: later accesses are
+  // not logged, and the run must end, since a log with a gap would mislead.
+  bool log_full() const;
+  // True if the log could not be written.
+  bool log_failed() const;
 
  private:
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::uint64_t synthetic_[kMsrSyntheticCount] = {};
-  std::atomic<std::uint64_t> seq_{0};
+  std::uint64_t seq_ = 0;  // accesses served, logged or not
   MsrLog log_;
 };
 

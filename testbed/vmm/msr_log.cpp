@@ -8,7 +8,7 @@
 
 namespace altpv::vmm {
 
-std::string_view MsrPathName(MsrPath path) {
+std::string_view msr_path_name(MsrPath path) {
   switch (path) {
     case MsrPath::Trap:
       return "trap";
@@ -24,7 +24,7 @@ MsrLog::MsrLog(const std::string& path) : file_(std::fopen(path.c_str(), "w")) {
   if (!file_) throw std::system_error(errno, std::generic_category(), "open --msr-log " + path);
 }
 
-void MsrLog::Record(std::uint64_t seq, std::uint32_t vcpu, bool write, std::uint32_t msr,
+void MsrLog::record(std::uint64_t seq, std::uint32_t vcpu, bool write, std::uint32_t msr,
                     std::uint64_t value, MsrPath path) {
   if (!file_) return;
   // msr and value are JSON numbers; value may exceed 2^53, so it is also
@@ -32,7 +32,7 @@ void MsrLog::Record(std::uint64_t seq, std::uint32_t vcpu, bool write, std::uint
   fmt::print(file_.get(),
              "{{\"seq\":{},\"vcpu\":{},\"op\":\"{}\",\"msr\":{},\"value\":{},"
              "\"value_hex\":\"{:#x}\",\"path\":\"{}\"}}\n",
-             seq, vcpu, write ? "write" : "read", msr, value, value, MsrPathName(path));
+             seq, vcpu, write ? "write" : "read", msr, value, value, msr_path_name(path));
   std::fflush(file_.get());
 }
 

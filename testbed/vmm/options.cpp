@@ -1,18 +1,46 @@
 // SPDX-License-Identifier: MIT
 #include "options.h"
 
+#include <cmath>
 #include <map>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "abi/abi.h"
 #include "boot_layout.h"
-#include "cpu_model.h"
 #include "exit_codes.h"
+#include "guest_cpuid.h"
 
 namespace altpv::vmm {
+namespace {
 
-ParsedOptions ParseOptions(int argc, char** argv) {
+// The checks CLI11 cannot express; an error message, or "" if `o` is good.
+std::string check(const Options& o) {
+  const double t = o.timeout_seconds;
+  if (!std::isfinite(t) || t <= 0 || t > kMaxTimeoutSeconds) {
+    return fmt::format("--timeout: {} is not a number of seconds in (0, {}]", t,
+                       kMaxTimeoutSeconds);
+  }
+  try {
+    GuestCpuid({}).apply_overrides(o.cpu);  // names only; the real model is built later
+  } catch (const CpuOverrideError& e) {
+    return fmt::format("--cpu: {}", e.what());
+  }
+  for (const std::string& name : o.require_pass) {
+    if (name.empty()) return "--require-pass: empty test name";
+  }
+  std::size_t length = 0;
+  for (const std::string& w : o.cmdline) length += w.size() + 1;
+  if (length > testbed::kMaxCmdline) {
+    return fmt::format("guest command line is longer than {} bytes", testbed::kMaxCmdline - 1);
+  }
+  return "";
+}
+
+}  // namespace
+
+ParsedOptions parse_options(int argc, char** argv) {
   ParsedOptions parsed;
   Options& o = parsed.options;
   CLI::App app{"altpv-vmm: the altpv KVM testbed hypervisor", "altpv-vmm"};
@@ -23,14 +51,14 @@ ParsedOptions ParseOptions(int argc, char** argv) {
   app.add_option("cmdline", o.cmdline, "Guest command line words (after --)");
   app.add_option("--mem", o.mem_mib, "Guest RAM in MiB")
       ->check(CLI::Range(layout::kMinMemMiB, layout::kMaxMemMiB));
-  app.add_option("--vcpus", o.vcpus, "vCPUs (one thread each)")->check(CLI::Range(1, 64));
+  app.add_option("--vcpus", o.vcpus, "vCPUs (one thread each)")
+      ->check(CLI::Range(std::uint32_t{1}, testbed::kMaxVcpus));
   app.add_option("--cpu", o.cpu, "CPUID overrides, e.g. +wrmsrns,+msr_imm,-rdpid,-hypervisor");
   std::map<std::string, Personality> personalities = {
       {"hvm", Personality::Hvm}, {"pv", Personality::Pv}, {"none", Personality::None}};
   app.add_option("--hv", o.hv, "Hypervisor personality: hvm (default), pv, none")
       ->transform(CLI::CheckedTransformer(personalities, CLI::ignore_case));
-  app.add_option("--timeout", o.timeout_seconds, "Seconds before a runaway guest is stopped")
-      ->check(CLI::PositiveNumber);
+  app.add_option("--timeout", o.timeout_seconds, "Seconds before a runaway guest is stopped");
   app.add_option("--msr-log", o.msr_log, "Write every emulated MSR access as JSON lines");
   app.add_option("--json", o.json, "Write the run's result as JSON");
   app.add_flag("--count-insns", o.count_insns,
@@ -40,6 +68,11 @@ ParsedOptions ParseOptions(int argc, char** argv) {
   app.add_flag("--emulate-via-ud", o.emulate_via_ud,
                "Inject #UD for model-only instructions instead of emulating them");
   app.add_flag("--quiet", o.quiet, "Only failures on stderr");
+  app.add_option("--require-pass", o.require_pass,
+                 "Fail the run unless each of these tests began and passed (comma list or "
+                 "repeated)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
 
   try {
     app.parse(argc, argv);
@@ -48,18 +81,8 @@ ParsedOptions ParseOptions(int argc, char** argv) {
     parsed.exit_code = code == 0 ? exit_code::kPass : exit_code::kUsage;
     return parsed;
   }
-  try {
-    CpuModel({}).ApplyOverrides(o.cpu);  // names only; the real model is built later
-  } catch (const CpuModelError& e) {
-    std::fprintf(stderr, "altpv-vmm: --cpu: %s\n", e.what());
-    parsed.exit_code = exit_code::kUsage;
-    return parsed;
-  }
-  std::size_t length = 0;
-  for (const std::string& w : o.cmdline) length += w.size() + 1;
-  if (length > testbed::kMaxCmdline) {
-    std::fprintf(stderr, "altpv-vmm: guest command line is longer than %u bytes\n",
-                 testbed::kMaxCmdline - 1);
+  if (std::string error = check(o); !error.empty()) {
+    fmt::print(stderr, "altpv-vmm: {}\n", error);
     parsed.exit_code = exit_code::kUsage;
   }
   return parsed;

@@ -10,6 +10,10 @@
 
 namespace altpv::vmm {
 
+// --timeout accepts (0, kMaxTimeoutSeconds]: long enough for any run, and far
+// from where a deadline computed from it could overflow.
+inline constexpr double kMaxTimeoutSeconds = 1e6;
+
 struct Options {
   std::string guest;                 // GUEST.elf
   std::vector<std::string> cmdline;  // words after `--`, joined with spaces
@@ -24,6 +28,7 @@ struct Options {
   std::string dump_text;
   bool emulate_via_ud = false;
   bool quiet = false;
+  std::vector<std::string> require_pass;  // tests that must begin and pass
 };
 
 // Parses argv; on --help or a usage error prints to stdout/stderr and
@@ -32,6 +37,6 @@ struct ParsedOptions {
   Options options;
   int exit_code = -1;  // >= 0: exit now with this code
 };
-ParsedOptions ParseOptions(int argc, char** argv);
+ParsedOptions parse_options(int argc, char** argv);
 
 }  // namespace altpv::vmm

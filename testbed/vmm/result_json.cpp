@@ -1,23 +1,21 @@
 // SPDX-License-Identifier: MIT
 #include "result_json.h"
 
-#include <fstream>
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 namespace altpv::vmm {
 
-void WriteResultJson(const std::string& path, const RunResult& r) {
+void write_result_json(std::ostream& out, const RunResult& r) {
   nlohmann::json j;
   j["exit_code"] = r.exit_code;
-  j["exit_reason"] = EndKindName(r.end.kind);
+  j["exit_reason"] = end_kind_name(r.end.kind);
   j["message"] = r.end.reason;
   if (r.end.kind == EndKind::GuestExit) j["guest_exit_code"] = r.end.guest_code;
   j["tests"] = nlohmann::json::array();
   for (const TestRecord& t : r.tests) {
     j["tests"].push_back({{"name", t.name},
-                          {"status", TestStatusName(t.status)},
+                          {"status", test_status_name(t.status)},
                           {"message", t.message},
                           {"vcpu", t.vcpu}});
   }
@@ -30,9 +28,7 @@ void WriteResultJson(const std::string& path, const RunResult& r) {
                    {"exits_io", r.counters.exits_io},
                    {"exits_msr", r.counters.exits_msr},
                    {"exits_emulated", r.counters.exits_emulated}};
-  std::ofstream out(path);
-  out << j.dump(2) << '\n';
-  if (!out) fmt::print(stderr, "altpv-vmm: cannot write --json {}\n", path);
+  out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
 }  // namespace altpv::vmm

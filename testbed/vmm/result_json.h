@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@ struct RunResult {
   testbed::Counters counters;                   // summed over vCPUs
 };
 
-void WriteResultJson(const std::string& path, const RunResult& result);
+// Guest text that is not UTF-8 is written with U+FFFD for each bad byte.
+void write_result_json(std::ostream& out, const RunResult& result);
 
 }  // namespace altpv::vmm

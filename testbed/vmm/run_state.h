@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ struct TestRecord {
 enum class EndKind {
   GuestExit,  // Exit hypercall
   Crash,      // fatal guest behaviour; `report` says what
+  Limit,      // the guest reached one of the VMM's limits (guest_limits.h)
   Timeout,
   VmmError,  // a KVM call failed
 };
@@ -40,15 +42,17 @@ class RunState {
  public:
   explicit RunState(bool quiet) : quiet_(quiet) {}
 
-  void TestBegin(std::uint32_t vcpu, std::string name);
+  // False when the guest has begun limits::kTests tests already: nothing is
+  // recorded, and the caller ends the run.
+  bool test_begin(std::uint32_t vcpu, std::string name);
   // False when the vCPU has no test running (BadState).
-  bool TestEnd(std::uint32_t vcpu, TestStatus status, std::string message);
+  bool test_end(std::uint32_t vcpu, TestStatus status, std::string message);
 
   // Records the end if none is recorded yet; returns whether this one won.
-  bool End(RunEnd end);
-  // Waits until End() or `deadline`; returns whether the run ended.
+  bool record_end(RunEnd end);
+  // Waits until record_end() or `deadline`; returns whether the run ended.
   template <typename Clock, typename Duration>
-  bool WaitForEnd(const std::chrono::time_point<Clock, Duration>& deadline) {
+  bool wait_for_end(const std::chrono::time_point<Clock, Duration>& deadline) {
     std::unique_lock lock(mutex_);
     return ended_.wait_until(lock, deadline, [&] { return end_.has_value(); });
   }
@@ -56,7 +60,10 @@ class RunState {
 
   std::optional<RunEnd> end() const;
   std::vector<TestRecord> tests() const;
-  bool AnyTestFailed() const;
+  bool any_test_failed() const;
+  // One line for each of `names` that did not begin and pass (every time it
+  // began); empty when all did.
+  std::vector<std::string> unmet_requirements(std::span<const std::string> names) const;
 
  private:
   bool quiet_;
@@ -66,7 +73,7 @@ class RunState {
   std::optional<RunEnd> end_;
 };
 
-const char* TestStatusName(TestStatus status);
-const char* EndKindName(EndKind kind);
+const char* test_status_name(TestStatus status);
+const char* end_kind_name(EndKind kind);
 
 }  // namespace altpv::vmm

@@ -13,7 +13,7 @@
 
 namespace altpv::vmm {
 
-std::vector<std::uint8_t> PatchedTextImage(std::span<const std::uint8_t> file,
-                                           const ElfImage& image, const GuestMemory& memory);
+std::vector<std::uint8_t> patched_text_image(std::span<const std::uint8_t> file,
+                                             const ElfImage& image, const GuestMemory& memory);
 
 }  // namespace altpv::vmm

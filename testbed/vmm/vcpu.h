@@ -25,35 +25,35 @@ class Vcpu final : public ArchMsrs {
   Vcpu(Fd fd, std::size_t run_size, std::uint32_t index);
 
   std::uint32_t index() const { return index_; }
-  kvm_run& run() const { return *static_cast<kvm_run*>(run_map_.get()); }
+  kvm_run& run_page() const { return *static_cast<kvm_run*>(run_map_.get()); }
 
   // KVM_RUN; false when interrupted (EINTR) or told to stop (immediate_exit).
-  bool Run();
+  bool run();
   // From another thread: make the current or next KVM_RUN return at once.
-  void RequestImmediateExit();
+  void request_immediate_exit();
 
-  kvm_regs Regs() const;
-  void SetRegs(const kvm_regs& regs);
-  kvm_sregs Sregs() const;
-  void SetSregs(const kvm_sregs& sregs);
-  void SetCpuid(const std::vector<kvm_cpuid_entry2>& entries);
-  void InjectException(std::uint8_t vector, std::optional<std::uint32_t> error_code);
-  void SetSingleStep(bool on);
+  kvm_regs regs() const;
+  void set_regs(const kvm_regs& regs);
+  kvm_sregs sregs() const;
+  void set_sregs(const kvm_sregs& sregs);
+  void set_cpuid(const std::vector<kvm_cpuid_entry2>& entries);
+  void inject_exception(std::uint8_t vector, std::optional<std::uint32_t> error_code);
+  void set_single_step(bool on);
   // Guest-virtual to guest-physical through the vCPU's current page tables.
-  std::optional<std::uint64_t> Translate(std::uint64_t gva) const;
+  std::optional<std::uint64_t> translate(std::uint64_t gva) const;
 
-  std::uint64_t Get(std::uint32_t msr) override;
-  void Set(std::uint32_t msr, std::uint64_t value) override;
+  std::uint64_t get(std::uint32_t msr) override;
+  void set(std::uint32_t msr, std::uint64_t value) override;
 
  private:
-  std::uint64_t MsrIoctl(unsigned long request, std::uint32_t msr, std::uint64_t value);
+  std::uint64_t msr_ioctl(unsigned long request, std::uint32_t msr, std::uint64_t value);
 
   Fd fd_;
   Mapping run_map_;
   std::uint32_t index_;
 };
 
-testbed::GprFrame ToFrame(const kvm_regs& regs);
-void FromFrame(const testbed::GprFrame& frame, kvm_regs& regs);
+testbed::GprFrame to_frame(const kvm_regs& regs);
+void from_frame(const testbed::GprFrame& frame, kvm_regs& regs);
 
 }  // namespace altpv::vmm

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The run loop of one vCPU thread and its exit handlers: one handler per
-// exit kind (exit_handlers.cc) and one per hypercall (hypercalls.cc).
+// exit kind (exit_handlers.cpp) and one per hypercall (hypercalls.cpp).
 #pragma once
 
 #include <linux/kvm.h>
@@ -23,7 +23,7 @@ class VcpuRunner {
 
   // Thread body: the BSP runs at once, an AP after StartVcpu. Returns when
   // the run ends or this vCPU parks (an AP executing HLT).
-  void Run();
+  void run();
 
   // Exits by kind over the whole run (instructions only while counting).
   const testbed::Counters& totals() const { return totals_; }
@@ -32,31 +32,34 @@ class VcpuRunner {
   enum class Next { Resume, Stop };
   enum class ExitKind { Io, Msr, Emulated, Other };
 
-  Next Dispatch();
-  Next HandleIo();
-  Next HandleSerial(const decltype(kvm_run::io)& io);
-  Next HandleMsr(bool write);
-  Next HandleDebug();
-  Next HandleInternalError();
-  Next HandleEmulationFailure();
-  Next HandleHlt();
-  Next Crash(std::string reason);
+  Next dispatch();
+  Next handle_io();
+  Next handle_serial(const decltype(kvm_run::io)& io);
+  Next handle_msr(bool write);
+  Next handle_debug();
+  Next handle_internal_error();
+  Next handle_emulation_failure();
+  Next handle_hlt();
+  Next crash(std::string reason);
+  // Ends the run (EndKind::Limit); the loop leaves at its next check.
+  void end_at_limit(std::string what);
+  static std::string console_limit_message();
 
-  Next Hypercall(std::uint32_t number);
-  std::int64_t ConsoleWrite(const kvm_regs& regs);
-  std::int64_t TestBegin(const kvm_regs& regs);
-  std::int64_t TestEnd(const kvm_regs& regs, TestStatus status);
-  std::int64_t MsrRead(kvm_regs& regs);
-  std::int64_t MsrWrite(const kvm_regs& regs);
-  std::int64_t MarkerBegin(const kvm_regs& regs);
-  std::int64_t MarkerEnd(const kvm_regs& regs);
-  std::int64_t StartVcpu(const kvm_regs& regs);
-  std::int64_t EmulateInsn(const kvm_regs& regs);
+  Next handle_hypercall(std::uint32_t number);
+  std::int64_t console_write(const kvm_regs& regs);
+  std::int64_t test_begin(const kvm_regs& regs);
+  std::int64_t test_end(const kvm_regs& regs, TestStatus status);
+  std::int64_t msr_read(kvm_regs& regs);
+  std::int64_t msr_write(const kvm_regs& regs);
+  std::int64_t marker_begin(const kvm_regs& regs);
+  std::int64_t marker_end(const kvm_regs& regs);
+  std::int64_t start_vcpu(const kvm_regs& regs);
+  std::int64_t emulate_insn(const kvm_regs& regs);
 
   // Up to 15 instruction bytes at guest-virtual `rip`, clipped to RAM.
-  std::vector<std::uint8_t> BytesAt(std::uint64_t rip) const;
-  MsrInsnContext InsnContext(unsigned cpl);
-  void CountExit(ExitKind kind);
+  std::vector<std::uint8_t> bytes_at(std::uint64_t rip) const;
+  MsrInsnContext insn_context(unsigned cpl);
+  void count_exit(ExitKind kind);
 
   Machine& machine_;
   Vcpu& vcpu_;

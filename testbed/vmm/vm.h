@@ -28,12 +28,12 @@ class Vm {
   explicit Vm(std::uint64_t mem_bytes);
 
   GuestMemory& memory() { return memory_; }
-  std::vector<kvm_cpuid_entry2> SupportedCpuid() const;
-  std::unique_ptr<Vcpu> CreateVcpu(std::uint32_t index);
+  std::vector<kvm_cpuid_entry2> supported_cpuid() const;
+  std::unique_ptr<Vcpu> create_vcpu(std::uint32_t index);
 
  private:
-  void EnableCap(std::uint32_t cap, std::uint64_t arg, const char* what);
-  void RouteBankMsrsToUserSpace();
+  void enable_cap(std::uint32_t cap, std::uint64_t arg, const char* what);
+  void route_bank_msrs_to_user_space();
 
   Fd kvm_;
   Fd vm_;

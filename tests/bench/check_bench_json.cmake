@@ -4,13 +4,15 @@
 #   -DFEATURES=overrides  run with ALTPV_FEATURES set; the run must then fail
 #                         its site check and write no JSON.
 # Without FEATURES the run must succeed, and the JSON must list every
-# strategy for every op that was not skipped, each with a positive time and
-# a verified result.
+# strategy for every op that was not skipped (the CPU-dependent lean stub
+# strategies may be skipped loudly), each with a positive time, a verified
+# result, repetitions whose minimum does not exceed their median, and a
+# noise flag exactly where the ratio is below 0.97.
 
 cmake_minimum_required(VERSION 3.25)
 
 set(STRATEGIES inline_asm altpv_inline function_pointer ifunc_plt pv_ops altpv_native_stub
-               altpv_native_stub_gpr)
+               altpv_native_stub_gpr altpv_lean_stub_gpr altpv_lean_xsave)
 set(OPS rdpid rdfsbase)
 
 file(REMOVE ${JSON})
@@ -63,6 +65,20 @@ if(n GREATER 0)
     endif()
     if(NOT verified)
       message(FATAL_ERROR "${op}/${strategy}: result not verified")
+    endif()
+    string(JSON ns_min GET "${doc}" dispatch ${i} ns_min)
+    string(JSON repetitions GET "${doc}" dispatch ${i} repetitions)
+    string(JSON noise GET "${doc}" dispatch ${i} noise)
+    string(JSON ratio GET "${doc}" dispatch ${i} ratio)
+    if(NOT ns_min GREATER 0 OR ns_min GREATER ns OR repetitions LESS 2)
+      message(FATAL_ERROR "${op}/${strategy}: min ${ns_min}, median ${ns}, ${repetitions} repetitions")
+    endif()
+    set(below OFF)
+    if(ratio LESS 0.97)
+      set(below ON)
+    endif()
+    if(NOT noise STREQUAL below)
+      message(FATAL_ERROR "${op}/${strategy}: ratio ${ratio} but noise is ${noise}")
     endif()
     list(APPEND seen ${op}/${strategy})
   endforeach()

@@ -55,6 +55,80 @@ TEST(Features, EveryNameParsesToItsOwnBit) {
   }
 }
 
+// A CPUID table in a test: leaf 0 and 0x80000000 report their ranges, and
+// every other leaf returns what `leaves` holds (zero when absent).
+struct FakeCpuid {
+  std::uint32_t leaf, subleaf;
+  CpuidResult value;
+};
+const FakeCpuid* fake_table = nullptr;
+std::size_t fake_count = 0;
+
+CpuidResult fake_cpuid(std::uint32_t leaf, std::uint32_t subleaf) {
+  for (std::size_t i = 0; i < fake_count; ++i) {
+    if (fake_table[i].leaf == leaf && fake_table[i].subleaf == subleaf) return fake_table[i].value;
+  }
+  return {};
+}
+
+template <std::size_t N>
+FeatureSet detect_from(const FakeCpuid (&table)[N]) {
+  fake_table = table;
+  fake_count = N;
+  return detect_cpu_features(fake_cpuid);
+}
+
+// The bit positions as the SDM (Vol. 2A, CPUID) gives them, one at a time.
+TEST(Detect, ReadsEachFeatureAtItsSdmPosition) {
+  struct Case {
+    Feature feature;
+    std::uint32_t leaf, subleaf;
+    CpuidResult value;
+  };
+  const Case cases[] = {
+      {Feature::Wrmsrns, 7, 1, {1u << 19, 0, 0, 0}},
+      {Feature::MsrImm, 7, 1, {0, 0, 1u << 5, 0}},
+      {Feature::Serialize, 7, 0, {1, 0, 0, 1u << 14}},
+      {Feature::Rdpid, 7, 0, {1, 0, 1u << 22, 0}},
+      {Feature::Fsgsbase, 7, 0, {1, 1u << 0, 0, 0}},
+      {Feature::Hypervisor, 1, 0, {0, 0, 1u << 31, 0}},
+      {Feature::Rdtscp, 0x80000001, 0, {0, 0, 0, 1u << 27}},
+  };
+  for (const Case& c : cases) {
+    // The case's own entry comes first: it wins over the default 7.0 (whose
+    // eax, the max subleaf, the cases at 7.0 set to 1 as well).
+    const FakeCpuid table[] = {{c.leaf, c.subleaf, c.value},
+                               {0, 0, {7, 0, 0, 0}},
+                               {0x80000000, 0, {0x80000001, 0, 0, 0}},
+                               {7, 0, {1, 0, 0, 0}}};
+    EXPECT_EQ(detect_from(table).bits(), mask(c.feature))
+        << feature_name(static_cast<unsigned>(c.feature));
+  }
+}
+
+TEST(Detect, LeavesBeyondTheReportedRangeAreAbsent) {
+  const FakeCpuid table[] = {{0, 0, {1, 0, 0, 0}},
+                             {0x80000000, 0, {0x80000000, 0, 0, 0}},
+                             {7, 0, {1, ~0u, ~0u, ~0u}},
+                             {7, 1, {~0u, ~0u, ~0u, ~0u}},
+                             {0x80000001, 0, {0, 0, 0, ~0u}}};
+  EXPECT_EQ(detect_from(table).bits(), 0u);
+  const FakeCpuid no_subleaf[] = {
+      {0, 0, {7, 0, 0, 0}}, {7, 0, {0, 0, 0, 0}}, {7, 1, {~0u, ~0u, ~0u, ~0u}}};
+  EXPECT_EQ(detect_from(no_subleaf).bits(), 0u) << "7.1 exists only if 7.0 eax >= 1";
+}
+
+TEST(Detect, TheTableListsEveryCpuidFeatureOnce) {
+  std::uint64_t seen = 0;
+  for (const CpuidBit& b : cpuid_bits()) {
+    const std::uint64_t m = mask(b.feature);
+    EXPECT_EQ(seen & m, 0u) << feature_name(static_cast<unsigned>(b.feature));
+    EXPECT_FALSE(feature_is_synthetic(static_cast<unsigned>(b.feature)));
+    seen |= m;
+  }
+  for (const Named& n : kNamed) EXPECT_EQ((seen & mask(n.feature)) != 0, !n.synthetic) << n.name;
+}
+
 TEST(Overrides, ClearAndForce) {
   const FeatureSet base = features({Feature::Wrmsrns, Feature::Rdpid});
   const OverrideResult r = apply_overrides(base, "-wrmsrns,+pv");

@@ -4,6 +4,8 @@
 // SIGTRAP handler and out-of-line copy). Stress: key_stress.cpp; the
 // handler's chaining: startup_test.cpp, in fresh processes.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "altpv/hosted/live_stats.h"
 #include "altpv/linked_site_table.h"
@@ -98,6 +100,24 @@ TEST_F(Keys, AThreadThatMeetsTheInt3RunsTheNewState) {
   writer.sync();
   EXPECT_EQ(value_site(), kValueEnabled);
   EXPECT_EQ(hosted::live_stats().int3_hits, hits + 2);
+}
+
+// /proc/self/mem names the process that opened it: a child of fork() that
+// switches a key must write its own text, not its parent's.
+TEST_F(Keys, AChildOfForkSwitchesItsOwnSites) {
+  ASSERT_TRUE(g_toggled.enable().ok);  // the writer is open in this process
+  ASSERT_TRUE(g_toggled.disable().ok);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    const bool ok = g_toggled.enable().ok && value_site() == kValueEnabled;
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the child's switch failed";
+  EXPECT_EQ(value_site(), kValueDisabled) << "the child wrote its parent's text";
+  EXPECT_FALSE(g_toggled.enabled());
 }
 
 }  // namespace

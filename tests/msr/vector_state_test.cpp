@@ -133,6 +133,30 @@ bool has_avx512() {
 constexpr const char* kNoAvx512 =
     "SKIP: this CPU (or OS) lacks AVX-512F/BW: zmm0-31 and k0-7 not checked";
 
+// The lean stubs (native_abi.h) save the same vector state around the same
+// handlers; every caller-saved general register is kept too.
+#define LEAN_WIPE_STUB(stub, handler) \
+  ALTPV_LEAN_STUB(stub, handler, "rax, rcx, rdx, rsi, rdi, r8, r9, r10, r11", "", "")
+extern "C" const char wipe_avx_lean_stub[], wipe_avx512_lean_stub[];
+LEAN_WIPE_STUB(wipe_avx_lean_stub, wipe_avx);
+LEAN_WIPE_STUB(wipe_avx512_lean_stub, wipe_avx512);
+
+TEST(StubVectorState, LeanHostedStubRestoresYmmRegisters) {
+  if (!__builtin_cpu_supports("avx")) GTEST_SKIP() << "SKIP: this CPU has no AVX";
+  const auto in = distinct_state<AvxState>();
+  AvxState out = {};
+  call_with_avx(&in, &out, wipe_avx_lean_stub);
+  EXPECT_EQ(differing(in, out), "") << "the stub lost these registers";
+}
+
+TEST(StubVectorState, LeanHostedStubRestoresZmmAndOpmaskRegisters) {
+  if (!has_avx512()) GTEST_SKIP() << kNoAvx512;
+  const auto in = distinct_state<Avx512State>();
+  Avx512State out = {};
+  call_with_avx512(&in, &out, wipe_avx512_lean_stub);
+  EXPECT_EQ(differing(in, out), "") << "the stub lost these registers";
+}
+
 TEST(StubVectorState, HostedStubRestoresYmmRegisters) {
   if (!__builtin_cpu_supports("avx")) GTEST_SKIP() << "SKIP: this CPU has no AVX";
   const auto in = distinct_state<AvxState>();

@@ -40,6 +40,7 @@ enum class Refusal : std::uint8_t {
   RelocOutOfRange,    // a relocated displacement does not fit its field
   WriteFailed,        // the writer could not store the bytes
   NoSuchChoice,       // plan_choice: no such alternative, or a call without a stub
+  InlineTooLong,      // the backend's inline bytes do not fit the site
 };
 
 const char* verdict_name(Verdict v);
@@ -58,6 +59,8 @@ struct Decision {
   int chosen = kOriginal;                  // alternative index, or kOriginal
   std::uint16_t cond = ALTPV_COND_ALWAYS;  // condition of the chosen alternative
   AltKind kind = AltKind::Bytes;           // kind of the chosen alternative
+  // What the backend made of a chosen call alternative.
+  SiteCode::Form form = SiteCode::Form::None;
   Verdict verdict = Verdict::Refused;
   Refusal refusal = Refusal::None;
   std::uint8_t old_bytes[kMaxSiteLength] = {};
@@ -94,9 +97,11 @@ bool render_choice_at(const SiteTable& table, std::size_t index, int chosen, con
 std::size_t call_length(AltKind kind);
 
 // Whether `bytes` (site.len of them, as they lie at `address`) hold call
-// alternative `alt` as the engine renders it; if so, the stub it calls.
+// alternative `alt` as the engine renders a `form` (Call or BareCall) of it;
+// if so, the stub it calls.
 bool decode_rendered_call(const SiteRecord& site, const AltRecord& alt, const std::uint8_t* bytes,
-                          std::uintptr_t address, std::uintptr_t* target);
+                          std::uintptr_t address, std::uintptr_t* target,
+                          SiteCode::Form form = SiteCode::Form::Call);
 
 // True if `cond` holds for `features`.
 bool condition_holds(std::uint16_t cond, const FeatureSet& features);

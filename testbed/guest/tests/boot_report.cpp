@@ -7,7 +7,7 @@
 #include "smp.h"
 #include "test_registry.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 extern "C" const char __image_end[];  // guest.ld
@@ -51,4 +51,4 @@ void boot_report() {
 GUEST_TEST("boot.report", boot_report);
 
 }  // namespace
-}  // namespace guest
+}  // namespace altpv::guest

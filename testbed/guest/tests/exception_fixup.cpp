@@ -9,7 +9,7 @@
 #include "expect.h"
 #include "test_registry.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 constexpr std::uint64_t kNonCanonical = 0x8000000000000000;
@@ -70,4 +70,4 @@ void exception_fixup() {
 GUEST_TEST("exception.fixup", exception_fixup);
 
 }  // namespace
-}  // namespace guest
+}  // namespace altpv::guest

@@ -5,7 +5,7 @@
 // instruction here lies in an exception-table range whose fixup is the end
 // of the range, and the handler records what it saw.
 //
-// #BP is a case of its own: this machine's KVM emulates neither int3 nor
+// #BP is a case of its own: some KVMs (kvm_pvm) emulate neither int3 nor
 // int $3, so it reaches the guest only because the VMM injects it
 // (docs/guest.md).
 #include "altpv/extable.h"
@@ -14,7 +14,7 @@
 #include "expect.h"
 #include "test_registry.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 // Each helper raises one exception and returns the rip the CPU should
@@ -128,4 +128,4 @@ GUEST_TEST("exception.handlers", exception_handlers);
 GUEST_TEST("exception.breakpoint", exception_breakpoint);
 
 }  // namespace
-}  // namespace guest
+}  // namespace altpv::guest

@@ -18,7 +18,7 @@
 #include "register_check.h"
 #include "test_registry.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 constexpr std::uint32_t kGsBase = 0xc0000101;
@@ -222,4 +222,4 @@ void msr_native_values() {
 GUEST_TEST("msr.native_values", msr_native_values);
 
 }  // namespace
-}  // namespace guest
+}  // namespace altpv::guest

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 // msr.registers: every MSR site, as patched for this boot (native
-// instruction or PV stub), runs with all general-purpose registers random;
-// afterwards only the site's declared outputs and clobbers may differ.
+// instruction, PV stub, or the PV backend's inline bytes), runs with all
+// general-purpose registers random; afterwards only the site's declared
+// outputs and clobbers may differ. The constant-index sites run once per
+// kind of MSR the PV backend treats differently: the generic stub, a
+// hand-written stub, a dropped write and a pass-through read.
+#include "abi/abi.h"
 #include "altpv/msr.h"
 #include "console.h"
 #include "expect.h"
@@ -9,7 +13,7 @@
 #include "site_register_harness.h"
 #include "test_registry.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 using altpv::NativeRegs;
@@ -19,8 +23,14 @@ using altpv::testing::reg_bit;
 constexpr std::uint32_t kMsr = 0x40000100;
 constinit NativeRegs* frame = nullptr;
 
-#define RUN_SITE(site) \
-  [] { ALTPV_RUN_SITE_WITH_REGS(frame, site, [msr] "i"(kMsr), [err] "i"(altpv::kMsrFault)); }
+#define RUN_SITE_AT(site, index) \
+  [] { ALTPV_RUN_SITE_WITH_REGS(frame, site, [msr] "i"(index), [err] "i"(altpv::kMsrFault)); }
+#define RUN_SITE(site) RUN_SITE_AT(site, kMsr)
+
+constexpr std::uint32_t kHandWritten = altpv::testbed::kMsr1.index;  // writes
+constexpr std::uint32_t kHandWrittenRead = altpv::testbed::kMsr2.index;
+constexpr std::uint32_t kDropped = altpv::testbed::kMsr3.index;
+constexpr std::uint32_t kPassThrough = altpv::msr::kIa32TscAux.index;
 
 struct SiteCase {
   const char* name;
@@ -46,6 +56,18 @@ const SiteCase kSites[] = {
     {"wrmsr_safe_const", RUN_SITE(ALTPV_MSR_WRMSR_SAFE_CONST_SITE), kRaxRcxRdx, false},
     {"wrmsr_ns_safe_const", RUN_SITE(ALTPV_MSR_WRMSR_NS_SAFE_CONST_SITE), kRaxRcxRdx, false},
     {"rdmsr_safe_const", RUN_SITE(ALTPV_MSR_RDMSR_SAFE_CONST_SITE), kRaxRcxRdx, false},
+    {"wrmsr_const/hand-written", RUN_SITE_AT(ALTPV_MSR_WRMSR_CONST_SITE, kHandWritten), kRcxRdx,
+     false},
+    {"wrmsr_ns_const/hand-written", RUN_SITE_AT(ALTPV_MSR_WRMSR_NS_CONST_SITE, kHandWritten),
+     kRcxRdx, false},
+    {"rdmsr_const/hand-written", RUN_SITE_AT(ALTPV_MSR_RDMSR_CONST_SITE, kHandWrittenRead),
+     kRaxRcxRdx, false},
+    {"wrmsr_ns_const/dropped", RUN_SITE_AT(ALTPV_MSR_WRMSR_NS_CONST_SITE, kDropped), kRcxRdx,
+     false},
+    {"wrmsr_ns_safe_const/dropped", RUN_SITE_AT(ALTPV_MSR_WRMSR_NS_SAFE_CONST_SITE, kDropped),
+     kRaxRcxRdx, false},
+    {"rdmsr_const/pass-through", RUN_SITE_AT(ALTPV_MSR_RDMSR_CONST_SITE, kPassThrough), kRaxRcxRdx,
+     false},
 };
 
 // Few rounds: every instruction is emulated here, and a round is a few
@@ -79,4 +101,4 @@ void msr_registers() {
 GUEST_TEST("msr.registers", msr_registers);
 
 }  // namespace
-}  // namespace guest
+}  // namespace altpv::guest

@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: MIT
 // msr.workload: every MSR primitive, constant and variable index, over value
-// patterns that set each half. Each write is announced on the console as
-//   msr-expect <op> <msr> <value>
-// before it is made, so the host driver (tests/guest) can compare the VMM's
-// MSR log (order, index, value, and the path: trap, emulated-insn or
-// hypercall) with what this CPU model and personality imply. Reads must
-// return what was written.
+// patterns that set each half. Each write is announced before it is made,
+// as an `expected_write` record (docs/testbed.md) naming the API form used,
+// so the host can compare the VMM's MSR log (order, index, value, and the
+// path: trap, emulated-insn or hypercall) with what the CPU model and
+// personality imply. Reads must return what was written.
 #include "abi/abi.h"
 #include "altpv/msr.h"
 #include "console.h"
 #include "expect.h"
 #include "test_registry.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 namespace msr = altpv::msr;
@@ -25,7 +24,7 @@ constexpr std::uint64_t kPatterns[] = {
 constexpr std::uint64_t kPatValues[] = {0x0007040600070406, 0x0000000000000006};
 
 void expect_write(const char* op, std::uint32_t index, std::uint64_t value) {
-  Line().out().str("msr-expect ").str(op).str(" 0x").hex(index).str(" 0x").hex(value);
+  JsonLine("expected_write").out().str("op", op).hex("msr", index).hex("value", value);
 }
 
 void msr_workload() {
@@ -74,4 +73,4 @@ void msr_workload() {
 GUEST_TEST("msr.workload", msr_workload);
 
 }  // namespace
-}  // namespace guest
+}  // namespace altpv::guest

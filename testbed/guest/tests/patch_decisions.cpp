@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: MIT
 // patch.decisions: the engine ran at boot, decided every site sanely, and
-// the sites below, once patched, return what the feature set implies. Each
-// site loads a distinct constant, so the value read back names the bytes
-// the site holds.
+// the sites below, once patched, return what the machine implies. Each site
+// loads a distinct constant, so the value read back names the bytes the site
+// holds. What the machine has comes from the command line, never from the
+// guest's own feature detection, which is part of what is under test:
+//   expect.features=+wrmsrns,+hypervisor,-pv
+// names each of the three features once, as the VMM's --cpu and --hv give
+// them to the machine being booted.
 #include "altpv/linked_site_table.h"
 #include "altpv/op_ids.h"
 #include "altpv/site.h"
+#include "boot.h"
 #include "boot_patching.h"
 #include "expect.h"
 #include "test_registry.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 using altpv::Feature;
@@ -79,7 +84,59 @@ unsigned site_call_without_stub() {
 }
 // clang-format on
 
+struct ExpectedFeatures {
+  bool wrmsrns, hypervisor, pv;
+};
+
+constexpr std::string_view kExpectUsage =
+    "patch.decisions needs expect.features=(+|-)wrmsrns,(+|-)hypervisor,(+|-)pv on the guest "
+    "command line: what the VMM's --cpu and --hv give the machine";
+
+// Parses expect.features=; false unless it names each feature exactly once.
+// Without the word the test skips (a bare run cannot say what to expect;
+// ctest always passes it, and its --require-pass fails a skip); a malformed
+// word is a failure.
+bool expected_features(ExpectedFeatures& out) {
+  const Cmdline::Value word = cmdline().value("expect.features");
+  if (!word.found) {
+    skip_test(kExpectUsage);
+    return false;
+  }
+  struct Slot {
+    std::string_view name;
+    bool* value;
+    bool seen;
+  } slots[] = {{"wrmsrns", &out.wrmsrns, false},
+               {"hypervisor", &out.hypervisor, false},
+               {"pv", &out.pv, false}};
+  for (std::string_view rest = word.value; !rest.empty();) {
+    const std::size_t comma = rest.find(',');
+    const std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    bool known = false;
+    for (Slot& s : slots) {
+      if (item.size() != s.name.size() + 1 || item.substr(1) != s.name) continue;
+      if (s.seen || (item[0] != '+' && item[0] != '-')) break;
+      *s.value = item[0] == '+';
+      s.seen = known = true;
+    }
+    if (!known) {
+      record_failure(kExpectUsage);
+      return false;
+    }
+  }
+  for (const Slot& s : slots) {
+    if (!s.seen) {
+      record_failure(kExpectUsage);
+      return false;
+    }
+  }
+  return true;
+}
+
 void patch_decisions() {
+  ExpectedFeatures want{};
+  if (!expected_features(want)) return;
   const BootPatching& boot = boot_patching();
   const altpv::ApplyStats& stats = boot.stats;
   const std::size_t table_size = altpv::linked_site_table(0, 0).size();
@@ -101,17 +158,20 @@ void patch_decisions() {
     }
   }
 
-  const altpv::FeatureSet f = boot.features;
-  EXPECT_EQ(site_wrmsrns(), f.has(Feature::Wrmsrns) ? 1u : 0u);
-  EXPECT_EQ(site_not_wrmsrns(), f.has(Feature::Wrmsrns) ? 0u : 2u);
-  EXPECT_EQ(site_hypervisor(), f.has(Feature::Hypervisor) ? 3u : 0u);
-  EXPECT_EQ(site_pv(), f.has(Feature::Pv) ? 4u : 0u);
-  EXPECT_EQ(site_first_match(),
-            f.has(Feature::Wrmsrns) ? 5u : (f.has(Feature::Hypervisor) ? 6u : 0u));
+  // The detected set agrees with the machine...
+  EXPECT_EQ(boot.features.has(Feature::Wrmsrns), want.wrmsrns);
+  EXPECT_EQ(boot.features.has(Feature::Hypervisor), want.hypervisor);
+  EXPECT_EQ(boot.features.has(Feature::Pv), want.pv);
+  // ... and each site holds the alternative the machine implies.
+  EXPECT_EQ(site_wrmsrns(), want.wrmsrns ? 1u : 0u);
+  EXPECT_EQ(site_not_wrmsrns(), want.wrmsrns ? 0u : 2u);
+  EXPECT_EQ(site_hypervisor(), want.hypervisor ? 3u : 0u);
+  EXPECT_EQ(site_pv(), want.pv ? 4u : 0u);
+  EXPECT_EQ(site_first_match(), want.wrmsrns ? 5u : (want.hypervisor ? 6u : 0u));
   EXPECT_EQ(site_call_without_stub(), 7u);
 }
 
 GUEST_TEST("patch.decisions", patch_decisions);
 
 }  // namespace
-}  // namespace guest
+}  // namespace altpv::guest

@@ -11,7 +11,7 @@
 #include "site_register_harness.h"
 #include "test_registry.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 using altpv::testing::Reg;
@@ -46,4 +46,4 @@ void pv_cpuid_op() {
 GUEST_TEST("pv.cpuid_op", pv_cpuid_op);
 
 }  // namespace
-}  // namespace guest
+}  // namespace altpv::guest

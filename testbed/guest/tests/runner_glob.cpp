@@ -4,7 +4,7 @@
 #include "glob.h"
 #include "test_registry.h"
 
-namespace guest {
+namespace altpv::guest {
 namespace {
 
 void runner_glob() {
@@ -26,4 +26,4 @@ void runner_glob() {
 GUEST_TEST("runner.glob", runner_glob);
 
 }  // namespace
-}  // namespace guest
+}  // namespace altpv::guest

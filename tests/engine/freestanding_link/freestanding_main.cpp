@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: MIT
 // A -nostdlib, static program that patches its own sites the way a kernel
-// does at boot (text is writable: linked with -N) and runs them. It exits 0
-// only if every plan, write and result is as expected.
+// does at boot (text is writable: linked with -N) and runs them, then
+// switches a key through the live protocol with the hooks a kernel would
+// supply. It exits 0 only if every plan, write and result is as expected.
 #include <cstddef>
 #include <cstdint>
 #include <span>
 
+#include "altpv/engine/report.h"
+#include "altpv/engine/text_buffer.h"
+#include "altpv/key.h"
 #include "altpv/linked_site_table.h"
 #include "altpv/op_ids.h"
 #include "altpv/patcher.h"
-#include "altpv/engine/report.h"
 #include "altpv/site.h"
-#include "altpv/engine/text_buffer.h"
 
 extern "C" {
 // The default linker script's text bounds.
@@ -21,6 +23,8 @@ extern const char etext[];
 int freestanding_main();
 void freestanding_stub();
 void freestanding_callee();
+// Executable memory for out-of-line copies (text is writable here).
+extern std::uint8_t freestanding_code_arena[];
 }
 
 #define OP_TEST (ALTPV_OP_USER_BASE + 7)
@@ -48,6 +52,9 @@ freestanding_stub:
 freestanding_callee:
   mov $4, %eax
   ret
+  .globl freestanding_code_arena
+freestanding_code_arena:
+  .fill 256, 1, 0xcc
 )");
 
 namespace {
@@ -60,6 +67,11 @@ void write_stderr(const char* s, std::size_t n) {
 void say(const char* s, std::size_t n) {
   write_stderr(s, n);
   write_stderr("\n", 1);
+}
+
+template <std::size_t N>
+void say(const char (&s)[N]) {
+  say(s, N - 1);
 }
 
 [[gnu::noinline]] unsigned site_value() {
@@ -107,6 +119,60 @@ class Printer final : public altpv::DecisionObserver {
     say(line, altpv::format_decision(d, nullptr, line, sizeof line));
   }
 };
+
+altpv::Key g_key;
+
+[[gnu::noinline]] unsigned key_value() {
+  unsigned v;
+  asm volatile(ALTPV_KEY_SITE(ALTPV_KEY_REF, "mov $5, %%eax", "mov $4, %%eax")
+               : "=a"(v)
+               : ALTPV_KEY_OPERAND(g_key));
+  return v;
+}
+
+// What a kernel supplies for live patching, for one CPU: plain stores into
+// writable text, a serialising instruction, a static code arena, and no trap
+// to route (no other CPU can meet the int3).
+class OneCpuLiveWriter final : public altpv::LiveTextWriter {
+ public:
+  bool write(std::uintptr_t address, const std::uint8_t* bytes, std::size_t len) override {
+    return boot_.write(address, bytes, len);
+  }
+  void sync() override { boot_.sync(); }
+  std::uintptr_t allocate_code(std::size_t size, std::uintptr_t) override {
+    if (used_ + size > 256) return 0;
+    used_ += size;
+    return reinterpret_cast<std::uintptr_t>(freestanding_code_arena + used_ - size);
+  }
+  bool route_traps() override { return true; }
+  const char* error() const override { return "no code memory left"; }
+
+ private:
+  altpv::BootTextWriter boot_;
+  std::size_t used_ = 0;
+};
+
+class OneCpuKeySites final : public altpv::KeySites {
+ public:
+  using KeySites::KeySites;
+};
+
+// The key's one site follows enable() and disable().
+int switch_a_key(std::uintptr_t text_begin, std::uintptr_t text_end) {
+  OneCpuLiveWriter writer;
+  altpv::KeySiteSlot slots[1];
+  OneCpuKeySites sites(altpv::linked_key_table(text_begin, text_end), slots, writer);
+  int failures = 0;
+  if (sites.attach().sites != 1 || key_value() != 4) ++failures;
+  if (!g_key.enable().ok || key_value() != 5) ++failures;
+  if (!g_key.disable().ok || key_value() != 4) ++failures;
+  if (failures == 0) {
+    say("ok: key switched on and off");
+  } else {
+    say("FAIL: key switch");
+  }
+  return failures;
+}
 
 }  // namespace
 
@@ -161,5 +227,7 @@ int freestanding_main() {
     say(buf, line.length());
     if (!ok) ++failures;
   }
+  failures += switch_a_key(reinterpret_cast<std::uintptr_t>(__executable_start),
+                           reinterpret_cast<std::uintptr_t>(etext));
   return failures;
 }

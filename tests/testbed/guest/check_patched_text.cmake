@@ -9,7 +9,7 @@
 cmake_minimum_required(VERSION 3.25)
 include(${CMAKE_CURRENT_LIST_DIR}/run_guest.cmake)
 
-altpv_run_guest(${OPTIONS} --dump-text ${DUMP} ${GUEST} -- run=boot.report)
+altpv_run_guest(${OPTIONS} --require-pass boot.report --dump-text ${DUMP} ${GUEST} -- run=boot.report)
 if(NOT DEFINED GUEST_OUTPUT)
   return()  # skipped
 endif()

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
-# guest.registration: the guest's `list` names exactly the cases that
-# tests/testbed/guest/CMakeLists.txt registers, so a case added to the guest without
-# a ctest test (or the reverse) fails here.
+# guest.registration: the guest's `list` (one test_case record per case)
+# names exactly the cases that tests/testbed/guest/CMakeLists.txt registers,
+# so a case added to the guest without a ctest test (or the reverse) fails.
 #   cmake -DVMM=... -DGUEST=... -DCASES=a,b,c -P check_registration.cmake
 cmake_minimum_required(VERSION 3.25)  # IN_LIST and the other modern policies
 include(${CMAKE_CURRENT_LIST_DIR}/run_guest.cmake)
@@ -11,8 +11,23 @@ if(NOT DEFINED GUEST_OUTPUT)
   return()  # skipped
 endif()
 
-string(REGEX MATCHALL "guest-test: [^\n]*" listed "${GUEST_OUTPUT}")
-list(TRANSFORM listed REPLACE "^guest-test: " "")
+# The guest's test_case records (docs/testbed.md); other lines are text.
+# Records hold no ';', so the output splits into CMake list items by line.
+string(REPLACE "\n" ";" lines "${GUEST_OUTPUT}")
+set(listed)
+foreach(line IN LISTS lines)
+  if(NOT line MATCHES "^{")
+    continue()
+  endif()
+  string(JSON type ERROR_VARIABLE error GET "${line}" type)
+  if(error)
+    message(FATAL_ERROR "malformed guest record: ${line}\n${error}")
+  endif()
+  if(type STREQUAL "test_case")
+    string(JSON name GET "${line}" name)
+    list(APPEND listed "${name}")
+  endif()
+endforeach()
 string(REPLACE "," ";" registered "${CASES}")
 list(SORT listed)
 list(SORT registered)

@@ -1,38 +1,50 @@
 // SPDX-License-Identifier: MIT
-// testbed_report on captured text: the parsers read what the guest and the
-// VMM print, and the checks fail where the contract is broken.
+// testbed_report without booting anything: the guest->host channel from the
+// guest's own writer to the host's parser, the VMM's outputs, and each
+// conformance check failing where its contract is broken. The memory checks
+// use the guest ELF as built, whose text holds every site's original bytes.
 #include <gtest/gtest.h>
 
-#include "conformance.h"
-#include "decision_lines.h"
-#include "expected_decision.h"
-#include "figure_lines.h"
-#include "msr_expect.h"
-#include "msr_log.h"
-#include "parse_error.h"
-#include "vmm_result.h"
-#include "write_path.h"
+#include <cstdio>
 
-namespace altpv::demo {
+#include "altpv/engine/text_buffer.h"
+#include "boot_plan.h"
+#include "conformance.h"
+#include "guest_elf.h"
+#include "guest_output.h"
+#include "inspected_file.h"
+#include "json_writer.h"
+
+namespace altpv::testbed::report {
 namespace {
 
-const TestbedConfig kBaseHvm{cpu_models()[0], Personality::Hvm};
-const TestbedConfig kWrmsrnsHvm{cpu_models()[1], Personality::Hvm};
-const TestbedConfig kImmHvm{cpu_models()[2], Personality::Hvm};
-const TestbedConfig kImmPv{cpu_models()[2], Personality::Pv};
+const MachineConfig kBaseHvm{cpu_models()[0], Personality::Hvm};
+const MachineConfig kWrmsrnsHvm{cpu_models()[1], Personality::Hvm};
+const MachineConfig kImmHvm{cpu_models()[2], Personality::Hvm};
+const MachineConfig kImmPv{cpu_models()[2], Personality::Pv};
 
-constexpr const char* kConsole =
-    "altpv: features wrmsrns,hypervisor\n"
-    "altpv: site 3 @0x1011a0 op 2 const 0x40000100 len 17: alt 2 [wrmsrns] bytes | "
-    "b9 00 01 00 40 48 89 c2 48 c1 ea 20 2e 0f 30 0f 1f -> "
-    "b9 00 01 00 40 48 89 c2 48 c1 ea 20 0f 01 c6 66 90 patched\n"
-    "altpv: site 4 @0x1011c0 op 3 len 2: original | 0f 32 -> 0f 32 unchanged\n"
-    "altpv: site 5 @0x1011d0 <f+0x4> op 1 len 2: original | 0f 30 REFUSED: bad bytes\n"
-    "msr-expect wrmsr 0x40000100 0x0\n"
-    "msr-expect wrmsr_ns_const 0x40000100 0xffffffffffffffff\n"
-    "msr-expect wrmsr_lohi 0x40000103 0x5\n"
-    "figure altpv wrmsr_ns_const insns=3 exits=1\n"
-    "figure pvops_direct rdmsr_var insns=12 exits=1\r\n";
+// What the guest would write: its own writer, on the host.
+template <typename Fill>
+std::string record(std::string_view type, Fill fill) {
+  char buf[4096];
+  TextBuffer text(buf, sizeof buf);
+  guest::JsonObject object(text, type);
+  fill(object);
+  object.close();
+  EXPECT_FALSE(text.truncated());
+  return std::string(text.view()) + "\n";
+}
+
+std::string expected_write(const char* op, std::uint32_t msr, std::uint64_t value) {
+  return record("expected_write",
+                [&](guest::JsonObject& o) { o.str("op", op).hex("msr", msr).hex("value", value); });
+}
+
+std::string figure(const char* strategy, const char* op, unsigned insns, unsigned exits) {
+  return record("figure", [&](guest::JsonObject& o) {
+    o.str("strategy", strategy).str("op", op).num("insns", insns).num("exits", exits);
+  });
+}
 
 std::string log_line(int seq, std::uint32_t msr, std::uint64_t value, const char* path,
                      const char* op = "write") {
@@ -45,50 +57,120 @@ std::string log_line(int seq, std::uint32_t msr, std::uint64_t value, const char
   return std::string(buf) + "\n";
 }
 
-TEST(TestbedReport, ParsesMsrExpectLines) {
-  const auto writes = parse_msr_expect(kConsole);
-  ASSERT_EQ(writes.size(), 3u);
-  EXPECT_EQ(writes[1].op, "wrmsr_ns_const");
-  EXPECT_EQ(writes[1].msr, 0x40000100u);
-  EXPECT_EQ(writes[1].value, ~std::uint64_t{0});
-  EXPECT_THROW(parse_msr_expect("msr-expect wrmsr 0x40000100\n"), ParseError);
-  EXPECT_THROW(parse_msr_expect("msr-expect wrmsrx 0x1 0x2\n"), ParseError);
-  EXPECT_THROW(parse_msr_expect("msr-expect wrmsr 0x1 0xzz\n"), ParseError);
+// The announced writes of a small workload: one serialising, one WRMSRNS
+// with a constant index, one to the MSR pv drops.
+const std::string kWorkload = expected_write("wrmsr", 0x40000100, 0) +
+                              "guest: text for people, not a record\n" +
+                              expected_write("wrmsr_ns_const", 0x40000100, ~std::uint64_t{0}) +
+                              expected_write("wrmsr_lohi", 0x40000103, 5);
+
+std::vector<ExpectedWrite> workload() {
+  return parse_guest_output(kWorkload).expected_writes;
 }
 
-TEST(TestbedReport, ParsesDecisionLines) {
-  const auto d = parse_decisions(kConsole);
-  ASSERT_EQ(d.size(), 3u);
-  EXPECT_EQ(d[0].index, 3u);
-  EXPECT_EQ(d[0].address, 0x1011a0u);
-  EXPECT_EQ(d[0].op, 2u);
-  EXPECT_EQ(d[0].constant, 0x40000100u);
-  EXPECT_EQ(d[0].len, 17u);
-  EXPECT_EQ(d[0].choice(), "alt 2 [wrmsrns] bytes");
-  EXPECT_EQ(d[0].new_bytes, "b9 00 01 00 40 48 89 c2 48 c1 ea 20 0f 01 c6 66 90");
-  EXPECT_EQ(d[0].verdict, "patched");
-  EXPECT_FALSE(d[1].constant.has_value());
-  EXPECT_EQ(d[1].choice(), "original");
-  EXPECT_EQ(d[1].old_bytes, "0f 32");
-  EXPECT_EQ(d[2].new_bytes, "");
-  EXPECT_EQ(d[2].verdict, "REFUSED: bad bytes");
-  EXPECT_EQ(find_site_in(d, 0x1011a0, 0x1011b0), &d[0]);
-  EXPECT_EQ(find_site_in(d, 0x101000, 0x102000), nullptr);  // several
-  EXPECT_THROW(parse_decisions("altpv: site x @0x1 op 1 len 2: original | 0f 30 patched\n"),
+TEST(GuestChannel, EveryByteOfAStringSurvivesTheTrip) {
+  std::string all;
+  for (int c = 0; c < 256; ++c) all += static_cast<char>(c);
+  const GuestOutput out =
+      parse_guest_output(record("test_case", [&](guest::JsonObject& o) { o.str("name", all); }));
+  ASSERT_EQ(out.test_cases.size(), 1u);
+  // Bytes above 0x7e are written as their Latin-1 reading, in UTF-8.
+  std::string want;
+  for (int c = 0; c < 256; ++c) {
+    if (c < 0x80) {
+      want += static_cast<char>(c);
+    } else {
+      want += static_cast<char>(0xc0 | (c >> 6));
+      want += static_cast<char>(0x80 | (c & 0x3f));
+    }
+  }
+  EXPECT_EQ(out.test_cases[0], want);
+}
+
+TEST(GuestChannel, DecisionRecordsRoundTrip) {
+  const std::uint8_t old_bytes[] = {0x2e, 0x0f, 0x30};
+  const std::uint8_t new_bytes[] = {0x0f, 0x01, 0xc6};
+  const GuestOutput out = parse_guest_output(
+      record("decision",
+             [&](guest::JsonObject& o) {
+               o.num("index", 3).hex("address", 0x1011a0).num("op", 2).hex("constant", 0x40000100);
+               o.num("len", 3).num("chosen", 2).str("condition", "wrmsrns").str("kind", "bytes");
+               o.str("verdict", "patched").null("refusal");
+               o.bytes("old_bytes", old_bytes, 3).bytes("new_bytes", new_bytes, 3);
+             }) +
+      record("decision", [&](guest::JsonObject& o) {
+        o.num("index", 4).hex("address", 0x1011c0).num("op", 3).null("constant").num("len", 3);
+        o.null("chosen").null("condition").null("kind").str("verdict", "REFUSED");
+        o.str("refusal", "site overlaps another site");
+        o.bytes("old_bytes", old_bytes, 3).bytes("new_bytes", new_bytes, 0);
+      }));
+  ASSERT_EQ(out.decisions.size(), 2u);
+  const DecisionRecord& d = out.decisions[0];
+  EXPECT_EQ(d.index, 3u);
+  EXPECT_EQ(d.address, 0x1011a0u);
+  EXPECT_EQ(d.constant, 0x40000100u);
+  EXPECT_EQ(d.choice(), "alt 2 [wrmsrns] bytes");
+  EXPECT_EQ(d.new_bytes, (std::vector<std::uint8_t>{0x0f, 0x01, 0xc6}));
+  EXPECT_TRUE(d.refusal.empty());
+  EXPECT_EQ(out.decisions[1].choice(), "original");
+  EXPECT_FALSE(out.decisions[1].constant.has_value());
+  EXPECT_TRUE(out.decisions[1].refused());
+  EXPECT_EQ(out.decisions[1].refusal, "site overlaps another site");
+  EXPECT_TRUE(out.decisions[1].new_bytes.empty());
+}
+
+TEST(GuestChannel, OtherRecordsRoundTrip) {
+  const GuestOutput out = parse_guest_output(
+      kWorkload + figure("altpv", "wrmsr_ns_const", 3, 1) +
+      record("patching",
+             [](guest::JsonObject& o) {
+               o.str("features", "wrmsrns,hypervisor").num("sites", 50).num("patched", 17);
+               o.num("unchanged", 33).num("refused", 0);
+             }) +
+      record("exception", [](guest::JsonObject& o) {
+        o.num("vector", 13).str("name", "#GP").hex("error_code", 0).hex("rip", 0x1053ec);
+        o.hex("cr2", 0).num("vcpu", 1);
+      }));
+  ASSERT_EQ(out.expected_writes.size(), 3u);
+  EXPECT_EQ(out.expected_writes[1].op, "wrmsr_ns_const");
+  EXPECT_EQ(out.expected_writes[1].value, ~std::uint64_t{0});  // beyond a double
+  ASSERT_EQ(out.figures.size(), 1u);
+  EXPECT_EQ(out.figures[0].insns, 3u);
+  ASSERT_TRUE(out.patching.has_value());
+  EXPECT_EQ(out.patching->features, "wrmsrns,hypervisor");
+  EXPECT_EQ(out.patching->unchanged, 33u);
+  ASSERT_EQ(out.exceptions.size(), 1u);
+  EXPECT_EQ(out.exceptions[0].name, "#GP");
+  EXPECT_EQ(out.exceptions[0].rip, 0x1053ecu);
+  EXPECT_EQ(out.exceptions[0].vcpu, 1u);
+}
+
+TEST(GuestChannel, MalformedRecordsAreErrors) {
+  EXPECT_THROW(parse_guest_output("{\"type\":\"figure\",\"strategy\":\"altpv\"}\n"), ParseError);
+  EXPECT_THROW(parse_guest_output("{\"type\":\"nonsense\"}\n"), ParseError);
+  EXPECT_THROW(parse_guest_output("{\"type\":\"truncated\",\"of\":\"decision\"}\n"), ParseError);
+  EXPECT_THROW(parse_guest_output("{\"type\":\"figure\", cut short\n"), ParseError);
+  EXPECT_THROW(parse_guest_output(
+                   record("expected_write",
+                          [](guest::JsonObject& o) {
+                            o.str("op", "wrmsr").num("msr", 1).hex("value", 2);  // msr must be hex
+                          })),
                ParseError);
+  EXPECT_THROW(parse_guest_output(record("patching",
+                                         [](guest::JsonObject& o) {
+                                           o.str("features", "").num("sites", 0).num("patched", 0);
+                                           o.num("unchanged", 0).num("refused", 0);
+                                         }) +
+                                  record("patching",
+                                         [](guest::JsonObject& o) {
+                                           o.str("features", "").num("sites", 0).num("patched", 0);
+                                           o.num("unchanged", 0).num("refused", 0);
+                                         })),
+               ParseError);
+  EXPECT_NO_THROW(parse_guest_output("guest: panic: {not a record}\n"));
 }
 
-TEST(TestbedReport, ParsesFigureLines) {
-  const auto f = parse_figures(kConsole);
-  ASSERT_EQ(f.size(), 2u);
-  EXPECT_EQ(f[0].strategy, "altpv");
-  EXPECT_EQ(f[0].insns, 3u);
-  EXPECT_EQ(f[1].op, "rdmsr_var");
-  EXPECT_EQ(f[1].insns, 12u);
-  EXPECT_THROW(parse_figures("figure altpv wrmsr_ns_const exits=1 insns=3\n"), ParseError);
-}
-
-TEST(TestbedReport, ParsesMsrLogAboveDoublePrecision) {
+TEST(VmmOutputs, MsrLogAboveDoublePrecision) {
   const auto log = parse_msr_log(log_line(0, 0x40000100, 0xdeadbeefcafef00d, "trap") +
                                  log_line(1, 0x40000100, 1, "hypercall", "read"));
   ASSERT_EQ(log.size(), 2u);
@@ -99,7 +181,7 @@ TEST(TestbedReport, ParsesMsrLogAboveDoublePrecision) {
   EXPECT_THROW(parse_msr_log("{\"seq\":0}\n"), ParseError);
 }
 
-TEST(TestbedReport, ParsesVmmResult) {
+TEST(VmmOutputs, Result) {
   const auto r = parse_vmm_result(R"({"exit_code":0,"exit_reason":"guest-exit","message":"m",
       "guest_exit_code":0,"tests":[{"name":"msr.workload","status":"pass","message":"","vcpu":0}],
       "msrs":{"0x40000100":{"value":1,"hex":"0xffffffffffffffff"}},
@@ -111,7 +193,7 @@ TEST(TestbedReport, ParsesVmmResult) {
   EXPECT_THROW(parse_vmm_result(R"({"exit_code":0})"), ParseError);
 }
 
-TEST(TestbedReport, PathRulesFollowModelAndPersonality) {
+TEST(Conformance, PathRulesFollowModelAndPersonality) {
   const ExpectedWrite ns_var{"wrmsr_ns", 0x40000101, 0};
   const ExpectedWrite ns_const{"wrmsr_ns_safe_const", 0x40000101, 0};
   EXPECT_EQ(expected_path(ns_var, kBaseHvm), WritePath::Trap);
@@ -124,26 +206,30 @@ TEST(TestbedReport, PathRulesFollowModelAndPersonality) {
   EXPECT_EQ(expected_path({"wrmsr_lohi", 0x40000103, 5}, kImmPv), WritePath::Dropped);
 }
 
-TEST(TestbedReport, WritesMustMatchInOrderValueAndPath) {
-  const auto expected = parse_msr_expect(kConsole);
+TEST(Conformance, WritesMustMatchInOrderValueAndPath) {
+  const auto expected = workload();
   const std::string good = log_line(0, 0x40000100, 0, "trap") +
                            log_line(1, 0x40000100, 0, "trap", "read") +
                            log_line(2, 0x40000100, ~std::uint64_t{0}, "emulated-insn") +
                            log_line(3, 0x40000103, 5, "trap");
   EXPECT_TRUE(check_writes(kWrmsrnsHvm, expected, parse_msr_log(good)).passed());
   // The same log on a model without WRMSRNS: the wrmsr_ns site should have trapped.
-  const Verdict wrong_path = check_writes(kBaseHvm, expected, parse_msr_log(good));
-  ASSERT_EQ(wrong_path.reasons.size(), 1u);
-  EXPECT_NE(wrong_path.reasons[0].find("arrived as emulated-insn"), std::string::npos);
-  // A value that differs, a write missing, a write too many.
-  const std::string bad_value = log_line(0, 0x40000100, 1, "trap");
-  EXPECT_FALSE(check_writes(kWrmsrnsHvm, expected, parse_msr_log(bad_value)).passed());
+  const CheckResult wrong_path = check_writes(kBaseHvm, expected, parse_msr_log(good));
+  ASSERT_EQ(wrong_path.failures.size(), 1u);
+  EXPECT_NE(wrong_path.failures[0].find("arrived as emulated-insn"), std::string::npos);
+  // A value that differs, a write missing, a write too many, an unknown form.
+  EXPECT_FALSE(
+      check_writes(kWrmsrnsHvm, expected, parse_msr_log(log_line(0, 0x40000100, 1, "trap")))
+          .passed());
   EXPECT_FALSE(
       check_writes(kWrmsrnsHvm, expected, parse_msr_log(log_line(0, 0x40000100, 0, "trap")))
           .passed());
   EXPECT_FALSE(
       check_writes(kWrmsrnsHvm, expected, parse_msr_log(good + log_line(4, 0x40000101, 0, "trap")))
           .passed());
+  EXPECT_FALSE(
+      check_writes(kWrmsrnsHvm, {{"wrmsrx", 0x40000100, 0}}, parse_msr_log(good)).passed());
+  EXPECT_FALSE(check_writes(kWrmsrnsHvm, {}, {}).passed());
   // Under pv the 0x40000103 write is dropped, so it must not be in the log.
   const std::string pv = log_line(0, 0x40000100, 0, "hypercall") +
                          log_line(1, 0x40000100, ~std::uint64_t{0}, "hypercall");
@@ -151,8 +237,8 @@ TEST(TestbedReport, WritesMustMatchInOrderValueAndPath) {
   EXPECT_FALSE(check_writes(kImmPv, expected, parse_msr_log(good)).passed());
 }
 
-TEST(TestbedReport, FinalBankHoldsTheLastWrite) {
-  const auto expected = parse_msr_expect(kConsole);
+TEST(Conformance, FinalBankHoldsTheLastWrite) {
+  const auto expected = workload();
   VmmResult r;
   r.msrs = {{0x40000100, ~std::uint64_t{0}}, {0x40000103, 5}};
   EXPECT_TRUE(check_final_bank(kBaseHvm, expected, r).passed());
@@ -162,7 +248,7 @@ TEST(TestbedReport, FinalBankHoldsTheLastWrite) {
   EXPECT_TRUE(check_final_bank(kImmPv, expected, r).passed());
 }
 
-TEST(TestbedReport, DifferentialIgnoresOnlyTheDocumentedDrops) {
+TEST(Conformance, DifferentialIgnoresOnlyTheDocumentedDrops) {
   const auto hvm =
       parse_msr_log(log_line(0, 0x40000100, 1, "trap") + log_line(1, 0x40000103, 2, "trap") +
                     log_line(2, 0xc0000103, 7, "trap"));
@@ -176,25 +262,70 @@ TEST(TestbedReport, DifferentialIgnoresOnlyTheDocumentedDrops) {
       check_differential(hvm, parse_msr_log(log_line(0, 0x40000100, 1, "hypercall"))).passed());
 }
 
-TEST(TestbedReport, UntouchedMsr) {
+TEST(Conformance, UntouchedMsr) {
   const auto log = parse_msr_log(log_line(0, 0x40000100, 1, "trap"));
   EXPECT_TRUE(check_untouched(log, 0x40000fff).passed());
   EXPECT_FALSE(check_untouched(log, 0x40000100).passed());
 }
 
-TEST(TestbedReport, ConstantWrmsrNsDecisionPerMachine) {
-  const auto d = parse_decisions(kConsole);
-  EXPECT_TRUE(check_wrmsr_ns_const_decision(&d[0], kWrmsrnsHvm).passed());
-  EXPECT_FALSE(check_wrmsr_ns_const_decision(&d[0], kImmHvm).passed());
-  EXPECT_FALSE(check_wrmsr_ns_const_decision(&d[0], kBaseHvm).passed());
-  EXPECT_FALSE(check_wrmsr_ns_const_decision(&d[0], kImmPv).passed());
-  EXPECT_FALSE(check_wrmsr_ns_const_decision(nullptr, kBaseHvm).passed());
-  const auto original = parse_decisions(
-      "altpv: site 3 @0x10 op 2 const 0x40000100 len 17: original | "
-      "b9 00 01 00 40 48 89 c2 48 c1 ea 20 2e 0f 30 0f 1f -> "
-      "b9 00 01 00 40 48 89 c2 48 c1 ea 20 2e 0f 30 0f 1f unchanged\n");
-  EXPECT_TRUE(check_wrmsr_ns_const_decision(&original[0], kBaseHvm).passed());
+// The guest as built has never been patched: every site holds its original.
+class UnpatchedGuest : public ::testing::Test {
+ protected:
+  static std::vector<DecisionRecord> plan(const FeatureSet& features) {
+    std::vector<DecisionRecord> records;
+    for (const Decision& d : inspect::plan_boot(file_.image, features, nullptr)) {
+      records.push_back(decision_record(d));
+    }
+    return records;
+  }
+  static inline const inspect::InspectedFile file_{ALTPV_GUEST_PATH};
+};
+
+TEST_F(UnpatchedGuest, MemoryMustHoldWhatTheEngineReported) {
+  // A truthful report of a boot that wrote nothing: every site unchanged.
+  std::vector<DecisionRecord> nothing_written = plan(FeatureSet{});
+  ASSERT_FALSE(nothing_written.empty());
+  for (DecisionRecord& r : nothing_written) {
+    r.chosen.reset();
+    r.new_bytes = r.old_bytes;
+    r.verdict = "unchanged";
+  }
+  const CheckResult ok = check_decisions_in_memory(nothing_written, file_.elf);
+  EXPECT_TRUE(ok.passed()) << ok.failures[0];
+  // Planned for WRMSRNS, sites are reported patched, but the file still
+  // holds their originals: sites reported patched but never written.
+  const std::vector<DecisionRecord> patched = plan(FeatureSet{}.set(Feature::Wrmsrns));
+  const CheckResult unwritten = check_decisions_in_memory(patched, file_.elf);
+  ASSERT_FALSE(unwritten.passed());
+  EXPECT_NE(unwritten.failures[0].find("memory holds"), std::string::npos) << unwritten.failures[0];
+  EXPECT_FALSE(check_decisions_in_memory({}, file_.elf).passed());
+}
+
+TEST_F(UnpatchedGuest, WrmsrNsConstSiteIsDecodedFromMemory) {
+  const std::vector<DecisionRecord> original = plan(FeatureSet{});
+  const CheckResult base = check_wrmsr_ns_const_site(file_.elf, original, kBaseHvm);
+  EXPECT_TRUE(base.passed()) << base.failures[0];
+  // The engine's report says WRMSRNS; memory holds CS WRMSR: both halves fail.
+  const std::vector<DecisionRecord> patched = plan(FeatureSet{}.set(Feature::Wrmsrns));
+  const CheckResult wrmsrns = check_wrmsr_ns_const_site(file_.elf, patched, kWrmsrnsHvm);
+  ASSERT_EQ(wrmsrns.failures.size(), 1u) << wrmsrns.failures[0];
+  EXPECT_NE(wrmsrns.failures[0].find("in memory"), std::string::npos) << wrmsrns.failures[0];
+  // Memory right, the report wrong.
+  const CheckResult report = check_wrmsr_ns_const_site(file_.elf, patched, kBaseHvm);
+  ASSERT_EQ(report.failures.size(), 1u);
+  EXPECT_NE(report.failures[0].find("the engine reported alt"), std::string::npos)
+      << report.failures[0];
+  EXPECT_FALSE(check_wrmsr_ns_const_site(file_.elf, original, kImmPv).passed());
+}
+
+TEST_F(UnpatchedGuest, CallSiteBytesLeaveOutTheReturn) {
+  const CallSiteBytes b = call_site_bytes(file_.elf, kWrmsrNsConstFunction);
+  EXPECT_EQ(b.bytes + (b.ends_in_ret ? 1 : 0), b.symbol_size);
+  EXPECT_NE(b.disassembly.find("cs wrmsr"), std::string::npos) << b.disassembly;
+  EXPECT_EQ(reference_function("pvops_direct", "rdmsr_var", Personality::Pv),
+            "figure_pvops_direct_pv_rdmsr_var");
+  EXPECT_THROW(call_site_bytes(file_.elf, "no_such_function"), std::runtime_error);
 }
 
 }  // namespace
-}  // namespace altpv::demo
+}  // namespace altpv::testbed::report

@@ -34,9 +34,10 @@ struct ElfBuilder {
     eh.e_phoff = sizeof(Elf64_Ehdr);
     eh.e_ehsize = sizeof(Elf64_Ehdr);
     eh.e_phentsize = sizeof(Elf64_Phdr);
-    AddLoad(kBase, 0x100, 0x100, PF_R | PF_X);
+    add_load(kBase, 0x100, 0x100, PF_R | PF_X);
   }
-  void AddLoad(std::uint64_t addr, std::uint64_t filesz, std::uint64_t memsz, std::uint32_t flags) {
+  void add_load(std::uint64_t addr, std::uint64_t filesz, std::uint64_t memsz,
+                std::uint32_t flags) {
     Elf64_Phdr p{};
     p.p_type = PT_LOAD;
     p.p_flags = flags;
@@ -47,7 +48,7 @@ struct ElfBuilder {
     p.p_align = 0x1000;
     ph.push_back(p);
   }
-  std::vector<std::uint8_t> Bytes() {
+  std::vector<std::uint8_t> bytes() {
     if (eh.e_phnum == 0) eh.e_phnum = static_cast<std::uint16_t>(ph.size());
     std::vector<std::uint8_t> out(0x1100, 0x90);
     std::memcpy(out.data(), &eh, sizeof eh);
@@ -59,9 +60,9 @@ struct ElfBuilder {
 };
 
 // Expects ParseElf to reject `file` with a message containing `needle`.
-void ExpectRejected(const std::vector<std::uint8_t>& file, const std::string& needle) {
+void expect_rejected(const std::vector<std::uint8_t>& file, const std::string& needle) {
   try {
-    ParseElf(file, kPlacement);
+    parse_elf(file, kPlacement);
     FAIL() << "accepted; expected an error mentioning \"" << needle << "\"";
   } catch (const ElfError& e) {
     EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
@@ -70,8 +71,8 @@ void ExpectRejected(const std::vector<std::uint8_t>& file, const std::string& ne
 
 TEST(ElfImage, AcceptsMinimalExecutable) {
   ElfBuilder b;
-  b.AddLoad(0x200000, 0x10, 0x2000, PF_R | PF_W);  // .data + .bss
-  ElfImage image = ParseElf(b.Bytes(), kPlacement);
+  b.add_load(0x200000, 0x10, 0x2000, PF_R | PF_W);  // .data + .bss
+  ElfImage image = parse_elf(b.bytes(), kPlacement);
   EXPECT_EQ(image.entry, kBase);
   ASSERT_EQ(image.segments.size(), 2u);
   EXPECT_TRUE(image.segments[0].executable);
@@ -80,113 +81,113 @@ TEST(ElfImage, AcceptsMinimalExecutable) {
 
 TEST(ElfImage, LoadsAndZeroesBss) {
   ElfBuilder b;
-  b.AddLoad(0x200000, 0x10, 0x2000, PF_R | PF_W);
-  auto file = b.Bytes();
+  b.add_load(0x200000, 0x10, 0x2000, PF_R | PF_W);
+  auto file = b.bytes();
   GuestMemory memory(kRam);
-  memory.Bytes(0x200010, 1)->front() = 0xaa;
-  LoadElf(ParseElf(file, kPlacement), file, memory);
-  EXPECT_EQ(memory.Bytes(kBase, 1)->front(), 0x90);
-  EXPECT_EQ(memory.Bytes(0x200010, 1)->front(), 0);
+  memory.bytes(0x200010, 1)->front() = 0xaa;
+  load_elf(parse_elf(file, kPlacement), file, memory);
+  EXPECT_EQ(memory.bytes(kBase, 1)->front(), 0x90);
+  EXPECT_EQ(memory.bytes(0x200010, 1)->front(), 0);
 }
 
 TEST(ElfImage, RejectsTruncatedHeader) {
-  auto file = ElfBuilder().Bytes();
+  auto file = ElfBuilder().bytes();
   file.resize(40);
-  ExpectRejected(file, "truncated");
+  expect_rejected(file, "truncated");
 }
 
 TEST(ElfImage, RejectsTruncatedSegment) {
-  auto file = ElfBuilder().Bytes();
+  auto file = ElfBuilder().bytes();
   file.resize(0x1080);
-  ExpectRejected(file, "outside the 4224-byte file (truncated?)");
+  expect_rejected(file, "outside the 4224-byte file (truncated?)");
 }
 
 TEST(ElfImage, RejectsBadMagic) {
-  auto file = ElfBuilder().Bytes();
+  auto file = ElfBuilder().bytes();
   file[1] = 'X';
-  ExpectRejected(file, "not an ELF file");
+  expect_rejected(file, "not an ELF file");
 }
 
 TEST(ElfImage, RejectsWrongClass) {
   ElfBuilder b;
   b.eh.e_ident[EI_CLASS] = ELFCLASS32;
-  ExpectRejected(b.Bytes(), "not ELFCLASS64");
+  expect_rejected(b.bytes(), "not ELFCLASS64");
 }
 
 TEST(ElfImage, RejectsWrongMachine) {
   ElfBuilder b;
   b.eh.e_machine = EM_AARCH64;
-  ExpectRejected(b.Bytes(), "machine 183 is not EM_X86_64");
+  expect_rejected(b.bytes(), "machine 183 is not EM_X86_64");
 }
 
 TEST(ElfImage, RejectsWrongType) {
   ElfBuilder b;
   b.eh.e_type = ET_DYN;
-  ExpectRejected(b.Bytes(), "type 3 is not ET_EXEC");
+  expect_rejected(b.bytes(), "type 3 is not ET_EXEC");
 }
 
 TEST(ElfImage, RejectsSegmentOutsideRam) {
   ElfBuilder b;
-  b.AddLoad(kRam - 0x1000, 0x10, 0x2000, PF_R);
-  ExpectRejected(b.Bytes(), "outside guest RAM");
+  b.add_load(kRam - 0x1000, 0x10, 0x2000, PF_R);
+  expect_rejected(b.bytes(), "outside guest RAM");
 }
 
 TEST(ElfImage, RejectsSegmentWrappingAddressSpace) {
   ElfBuilder b;
-  b.AddLoad(0xfffffffffffff000, 0x10, 0x2000, PF_R);
-  ExpectRejected(b.Bytes(), "outside guest RAM");
+  b.add_load(0xfffffffffffff000, 0x10, 0x2000, PF_R);
+  expect_rejected(b.bytes(), "outside guest RAM");
 }
 
 TEST(ElfImage, RejectsFileSizeAboveMemSize) {
   ElfBuilder b;
   b.ph[0].p_memsz = 0x80;
-  ExpectRejected(b.Bytes(), "filesz 0x100 > memsz 0x80");
+  expect_rejected(b.bytes(), "filesz 0x100 > memsz 0x80");
 }
 
 TEST(ElfImage, RejectsEntryOutsideExecutableSegment) {
   ElfBuilder b;
-  b.AddLoad(0x200000, 0x10, 0x10, PF_R | PF_W);
+  b.add_load(0x200000, 0x10, 0x10, PF_R | PF_W);
   b.eh.e_entry = 0x200000;  // loaded, but not executable
-  ExpectRejected(b.Bytes(), "entry point 0x200000 is not inside");
+  expect_rejected(b.bytes(), "entry point 0x200000 is not inside");
   b.eh.e_entry = 0x500000;  // not loaded at all
-  ExpectRejected(b.Bytes(), "entry point 0x500000 is not inside");
+  expect_rejected(b.bytes(), "entry point 0x500000 is not inside");
 }
 
 TEST(ElfImage, RejectsOverlappingSegments) {
   ElfBuilder b;
-  b.AddLoad(kBase + 0x80, 0x10, 0x10, PF_R);
-  ExpectRejected(b.Bytes(), "overlapping segments");
+  b.add_load(kBase + 0x80, 0x10, 0x10, PF_R);
+  expect_rejected(b.bytes(), "overlapping segments");
 }
 
 TEST(ElfImage, RejectsHugePhnum) {
   ElfBuilder b;
   b.eh.e_phnum = 0xffff;
-  ExpectRejected(b.Bytes(), "too many program headers");
+  expect_rejected(b.bytes(), "too many program headers");
 }
 
 TEST(ElfImage, RejectsNoProgramHeaders) {
   ElfBuilder b;
   b.ph.clear();
-  ExpectRejected(b.Bytes(), "no program headers");
+  expect_rejected(b.bytes(), "no program headers");
 }
 
 TEST(ElfImage, RejectsPhoffOutOfFile) {
   ElfBuilder b;
   b.eh.e_phoff = 0xfffffffffffffff0;
-  ExpectRejected(b.Bytes(), "program header table");
+  expect_rejected(b.bytes(), "program header table");
 }
 
 TEST(ElfImage, RejectsOverlapWithReservedLowRegion) {
   ElfBuilder b;
   b.ph[0].p_vaddr = b.ph[0].p_paddr = 0x8000;
   b.eh.e_entry = 0x8000;
-  ExpectRejected(b.Bytes(), "overlaps the VMM's reserved low region");
+  expect_rejected(b.bytes(), "overlaps the VMM's reserved low region");
 }
 
 TEST(ElfImage, RejectsVaddrDifferentFromPaddr) {
   ElfBuilder b;
   b.ph[0].p_vaddr = 0xffffffff80100000;
-  ExpectRejected(b.Bytes(), "identity mapped");
+  expect_rejected(b.bytes(), "identity mapped");
 }
 
 }  // namespace

@@ -10,8 +10,8 @@ namespace altpv::vmm {
 
 class FakeArchMsrs final : public ArchMsrs {
  public:
-  std::uint64_t Get(std::uint32_t msr) override { return values[msr]; }
-  void Set(std::uint32_t msr, std::uint64_t value) override { values[msr] = value; }
+  std::uint64_t get(std::uint32_t msr) override { return values[msr]; }
+  void set(std::uint32_t msr, std::uint64_t value) override { values[msr] = value; }
   std::map<std::uint32_t, std::uint64_t> values;
 };
 

@@ -1,130 +1,66 @@
 // SPDX-License-Identifier: MIT
 // Boots each hostile guest with the real altpv-vmm and checks that it ends
 // with the expected exit code and a clear report, never a crash or a hang.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "vmm_process.h"
 
+namespace altpv::vmm::testing {
 namespace {
 
-struct Outcome {
-  int exit_code;
-  std::string output;  // stdout and stderr, interleaved
-};
-
-// Runs altpv-vmm with `args`, the guest path substituted for "GUEST".
-Outcome RunVmm(const std::string& guest, std::vector<std::string> args) {
-  std::string guest_path = std::string(ALTPV_HOSTILE_GUEST_DIR) + "/" + guest + ".elf";
-  std::vector<std::string> argv = {ALTPV_VMM_PATH};
-  for (std::string& a : args) argv.push_back(a == "GUEST" ? guest_path : a);
-  std::vector<char*> cargv;
-  for (std::string& a : argv) cargv.push_back(a.data());
-  cargv.push_back(nullptr);
-
-  int fds[2];
-  EXPECT_EQ(pipe2(fds, O_CLOEXEC), 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
-  pid_t pid;
-  int err = posix_spawn(&pid, cargv[0], &actions, nullptr, cargv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  close(fds[1]);
-  EXPECT_EQ(err, 0) << "spawn " << cargv[0];
-
-  Outcome out{-1, ""};
-  char buffer[4096];
-  for (ssize_t n; (n = read(fds[0], buffer, sizeof buffer)) > 0;) out.output.append(buffer, n);
-  close(fds[0]);
-  int status = 0;
-  if (err == 0 && waitpid(pid, &status, 0) == pid) {
-    out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  return out;
-}
-
-class HostileGuest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (access("/dev/kvm", R_OK | W_OK) != 0) GTEST_SKIP() << "/dev/kvm not available";
-  }
-
-  // Runs and checks the exit code and that each of `needles` is in the output.
-  Outcome Expect(const std::string& guest, std::vector<std::string> args, int exit_code,
-                 const std::vector<std::string>& needles) {
-    Outcome out = RunVmm(guest, std::move(args));
-    EXPECT_EQ(out.exit_code, exit_code) << out.output;
-    for (const std::string& n : needles) {
-      EXPECT_NE(out.output.find(n), std::string::npos) << "missing \"" << n << "\" in:\n"
-                                                       << out.output;
-    }
-    return out;
-  }
-};
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using HostileGuest = VmmTest;
 
 TEST_F(HostileGuest, HelloPassesAndPrintsBothConsoles) {
-  Expect("hello", {"GUEST"}, 0, {"hello from the guest", "!\n", "guest called Exit(0)"});
+  expect("hello", {"GUEST"}, 0, {"hello from the guest", "!\n", "guest called Exit(0)"});
 }
 
 TEST_F(HostileGuest, WildPointersGetBadPointer) {
-  Expect("wild_pointer", {"GUEST"}, 0, {"Exit(0)"});
+  expect("wild_pointer", {"GUEST"}, 0, {"Exit(0)"});
 }
 
 TEST_F(HostileGuest, UnknownPortIsFatalWithReport) {
-  Expect("unknown_port", {"GUEST"}, 3,
+  expect("unknown_port", {"GUEST"}, 3,
          {"FAILED (crash)", "unknown I/O port 0x1234", "rip ", "bytes at rip"});
 }
 
 TEST_F(HostileGuest, UnknownHypercallReturnsBadNumber) {
-  Expect("unknown_hypercall", {"GUEST"}, 0, {"Exit(0)"});
+  expect("unknown_hypercall", {"GUEST"}, 0, {"Exit(0)"});
 }
 
 TEST_F(HostileGuest, UnknownMsrGpWithoutIdtTripleFaults) {
-  Expect("unknown_msr", {"GUEST"}, 3,
+  expect("unknown_msr", {"GUEST"}, 3,
          {"triple fault (KVM_EXIT_SHUTDOWN)", "rcx 0000000012345678", "bytes at rip"});
 }
 
 TEST_F(HostileGuest, TripleFaultIsReported) {
-  Expect("triple_fault", {"GUEST"}, 3, {"triple fault", "cr2 40000000000", "rip "});
+  expect("triple_fault", {"GUEST"}, 3, {"triple fault", "cr2 40000000000", "rip "});
 }
 
 TEST_F(HostileGuest, RunawayGuestHitsTimeout) {
-  Expect("spin", {"--timeout", "2", "GUEST"}, 4, {"FAILED (timeout)", "--timeout 2", "rip "});
+  expect("spin", {"--timeout", "2", "GUEST"}, 4, {"FAILED (timeout)", "--timeout 2", "rip "});
 }
 
 TEST_F(HostileGuest, CountsThreeMovs) {
   std::string json = ::testing::TempDir() + "/count.json";
-  Expect("count", {"--count-insns", "--json", json, "GUEST"}, 0, {"Exit(0)"});
-  EXPECT_NE(ReadAll(json).find("\"instructions\": 4"), std::string::npos) << ReadAll(json);
+  expect("count", {"--count-insns", "--json", json, "GUEST"}, 0, {"Exit(0)"});
+  EXPECT_NE(read_file(json).find("\"instructions\": 4"), std::string::npos) << read_file(json);
 }
 
 TEST_F(HostileGuest, CountsNothingWithoutCountInsns) {
   // The guest sees 0 instructions and reports Exit(100 + 0).
-  Expect("count", {"GUEST"}, 1, {"Exit(100)"});
+  expect("count", {"GUEST"}, 1, {"Exit(100)"});
 }
 
 TEST_F(HostileGuest, WrmsrnsEmulatedWhenModelHasIt) {
   std::string log = ::testing::TempDir() + "/wrmsrns.log";
-  Expect("wrmsrns", {"--cpu", "+wrmsrns", "--msr-log", log, "GUEST"}, 0, {"Exit(0)"});
-  std::string text = ReadAll(log);
+  expect("wrmsrns", {"--cpu", "+wrmsrns", "--msr-log", log, "GUEST"}, 0, {"Exit(0)"});
+  std::string text = read_file(log);
   EXPECT_NE(text.find("\"op\":\"write\",\"msr\":1073742084,\"value\":81985530312454157,"
                       "\"value_hex\":\"0x1234567cafef00d\",\"path\":\"emulated-insn\""),
             std::string::npos)
@@ -132,17 +68,17 @@ TEST_F(HostileGuest, WrmsrnsEmulatedWhenModelHasIt) {
 }
 
 TEST_F(HostileGuest, WrmsrnsIsUdWhenModelLacksIt) {
-  Expect("wrmsrns", {"GUEST"}, 3, {"triple fault", "bytes at rip (gpa 0x10000f): 0f 01 c6"});
+  expect("wrmsrns", {"GUEST"}, 3, {"triple fault", "bytes at rip (gpa 0x10000f): 0f 01 c6"});
 }
 
 TEST_F(HostileGuest, WrmsrnsViaUdInjectsUd) {
-  Expect("wrmsrns", {"--cpu", "+wrmsrns", "--emulate-via-ud", "GUEST"}, 3, {"triple fault"});
+  expect("wrmsrns", {"--cpu", "+wrmsrns", "--emulate-via-ud", "GUEST"}, 3, {"triple fault"});
 }
 
 TEST_F(HostileGuest, MsrBankAllPathsWithModel) {
   std::string log = ::testing::TempDir() + "/msr_bank.log";
-  Expect("msr_bank", {"--cpu", "+wrmsrns,+msr_imm", "--msr-log", log, "GUEST"}, 0, {"Exit(0)"});
-  std::string text = ReadAll(log);
+  expect("msr_bank", {"--cpu", "+wrmsrns,+msr_imm", "--msr-log", log, "GUEST"}, 0, {"Exit(0)"});
+  std::string text = read_file(log);
   for (const char* path : {"\"path\":\"trap\"", "\"path\":\"emulated-insn\""}) {
     EXPECT_NE(text.find(path), std::string::npos) << text;
   }
@@ -150,21 +86,157 @@ TEST_F(HostileGuest, MsrBankAllPathsWithModel) {
 }
 
 TEST_F(HostileGuest, MsrBankAllPathsWithoutModel) {
-  Expect("msr_bank", {"--hv", "none", "GUEST"}, 0, {"Exit(0)"});
+  expect("msr_bank", {"--hv", "none", "GUEST"}, 0, {"Exit(0)"});
 }
 
-TEST_F(HostileGuest, UsageErrors) {
-  Expect("hello", {"--cpu", "+wrmsrns,+bogus", "GUEST"}, 2, {"+bogus"});
-  Expect("hello", {"--hv", "xen", "GUEST"}, 2, {"--hv"});
-  Expect("hello", {"--mem", "1", "GUEST"}, 2, {"--mem"});
+// A vCPU other than the bootstrap one ends the run while the bootstrap vCPU
+// is busy with hypercalls. Ending the run once signalled threads that the
+// main thread was joining: a fixed number of runs per vCPU count makes the
+// race show (it did in about a third of the runs) without making the test
+// depend on chance to pass.
+constexpr int kRaceRuns = 20;
+
+TEST_F(HostileGuest, ApThatExitsEndsTheRunCleanly) {
+  for (const char* vcpus : {"2", "4", "8"}) {
+    for (int run = 0; run < kRaceRuns; ++run) {
+      VmmOutcome out = run_vmm("ap_ends_run", {"--vcpus", vcpus, "GUEST", "--", "exit"});
+      ASSERT_EQ(out.exit_code, 0) << "run " << run << ", " << vcpus << " vCPUs:\n" << out.output;
+      ASSERT_NE(out.err.find("PASS: vCPU 1: guest called Exit(0)"), std::string::npos)
+          << out.output;
+    }
+  }
 }
 
-TEST_F(HostileGuest, MalformedElfIsRejected) {
-  std::string path = ::testing::TempDir() + "/not_an_elf.elf";
-  std::ofstream(path) << "#!/bin/sh\necho nope\n";
-  Outcome out = RunVmm("", {path});
-  EXPECT_EQ(out.exit_code, 2) << out.output;
-  EXPECT_NE(out.output.find("invalid guest ELF: truncated"), std::string::npos) << out.output;
+TEST_F(HostileGuest, ApThatCrashesEndsTheRunCleanly) {
+  for (const char* vcpus : {"2", "4", "8"}) {
+    for (int run = 0; run < kRaceRuns; ++run) {
+      VmmOutcome out = run_vmm("ap_ends_run", {"--vcpus", vcpus, "GUEST", "--", "crash"});
+      ASSERT_EQ(out.exit_code, 3) << "run " << run << ", " << vcpus << " vCPUs:\n" << out.output;
+      ASSERT_NE(out.err.find("FAILED (crash): vCPU 1: access to unknown I/O port 0x99"),
+                std::string::npos)
+          << out.output;
+    }
+  }
+}
+
+// Limits: whatever the guest floods, the VMM's memory and stderr stay small
+// and the run ends at the limit with a message naming it. Memory is compared
+// with a run that does nothing (sanitizers add their own), with room for
+// what the limits allow the VMM to keep.
+constexpr long kMaxRssGrowthKib = 32 * 1024;
+
+long idle_rss_kib() {
+  static const long rss = run_vmm("hello", {"GUEST"}).max_rss_kib;
+  return rss;
+}
+
+TEST_F(HostileGuest, FloodOfTestsEndsAtTheTestLimit) {
+  std::string json = ::testing::TempDir() + "/flood_tests.json";
+  VmmOutcome out = expect("flood", {"--timeout", "20", "--json", json, "GUEST", "--", "tests"}, 3,
+                          {"altpv-vmm: FAILED (limit): vCPU 0: the guest reached a VMM limit: "
+                           "more than 1024 tests (TestBegin)",
+                           "[cut: 44 more bytes]: fail: ", "[cut: 976 more bytes]\n",
+                           "altpv-vmm:   ... and 992 more\n"});
+  EXPECT_LT(out.err.size(), 2u << 20) << "1024 results of about 1.3 KB, 32 listed again";
+  EXPECT_LT(out.max_rss_kib, idle_rss_kib() + kMaxRssGrowthKib);
+  const auto result = nlohmann::json::parse(read_file(json));
+  ASSERT_EQ(result["tests"].size(), 1024u);
+  EXPECT_EQ(result["tests"][0]["name"].get<std::string>().size(), 256u + 21);
+  EXPECT_EQ(result["exit_reason"], "limit");
+}
+
+TEST_F(HostileGuest, FloodOfConsoleOutputEndsAtTheConsoleLimit) {
+  VmmOutcome out = expect("flood", {"--timeout", "20", "GUEST", "--", "console"}, 3,
+                          {"FAILED (limit): vCPU 0: the guest reached a VMM limit: more than 16 "
+                           "MiB of console output"});
+  EXPECT_EQ(out.out.size(), 16u << 20) << "everything up to the limit, nothing after it";
+  EXPECT_LT(out.max_rss_kib, idle_rss_kib() + kMaxRssGrowthKib);
+}
+
+TEST_F(HostileGuest, FloodOfLoggedMsrAccessesEndsAtTheLogLimit) {
+  std::string log = ::testing::TempDir() + "/flood.log";
+  VmmOutcome out = expect("flood", {"--timeout", "20", "--msr-log", log, "GUEST", "--", "msr"}, 3,
+                          {"FAILED (limit): vCPU 0: the guest reached a VMM limit: more than "
+                           "16384 MSR accesses to log (the --msr-log limit)"});
+  const std::string text = read_file(log);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 16384) << "the log is cut at the limit";
+}
+
+// Nothing limits a stream of harmless hypercalls: --timeout ends the run, and
+// within a second of it.
+TEST_F(HostileGuest, FloodOfHypercallsEndsAtTheTimeout) {
+  VmmOutcome out = expect("flood", {"--timeout", "1", "GUEST", "--", "hypercall"}, 4,
+                          {"FAILED (timeout): guest still running after --timeout 1 s"});
+  EXPECT_LT(out.seconds, 2.0);
+  EXPECT_LT(out.err.size(), 4096u);
+}
+
+// The verdict is the VMM's: a guest that exits 0 cannot hide a failed,
+// skipped or unfinished test, nor a test that never ran, from --require-pass.
+TEST_F(HostileGuest, RequirePassAcceptsOnlyATestThatPassed) {
+  expect("verdicts", {"--require-pass", "t", "GUEST", "--", "pass"}, 0,
+         {"altpv-vmm: test t: pass\n", "altpv-vmm: PASS: vCPU 0: guest called Exit(0)\n"});
+}
+
+TEST_F(HostileGuest, FailThenExitZeroFails) {
+  for (std::vector<std::string> require :
+       {std::vector<std::string>{}, std::vector<std::string>{"--require-pass", "t"}}) {
+    require.insert(require.end(), {"GUEST", "--", "fail"});
+    VmmOutcome out = expect("verdicts", require, 1,
+                            {"altpv-vmm: FAILED (guest-exit): vCPU 0: guest called Exit(0)\n"
+                             "altpv-vmm: guest exited with 0 but a test failed or never finished\n",
+                             "altpv-vmm:   test t: fail: boom\n"});
+  }
+}
+
+TEST_F(HostileGuest, NoTestRanFailsUnderRequirePass) {
+  expect("verdicts", {"GUEST", "--", "none"}, 0, {"PASS"});
+  expect("verdicts", {"--require-pass", "t", "GUEST", "--", "none"}, 1,
+         {"altpv-vmm: FAILED (guest-exit): vCPU 0: guest called Exit(0)\n"
+          "altpv-vmm: --require-pass: no test began\n"
+          "altpv-vmm: --require-pass: test t never began\n"});
+}
+
+TEST_F(HostileGuest, SkipFailsUnderRequirePass) {
+  expect("verdicts", {"GUEST", "--", "skip"}, 0, {"altpv-vmm: test t: skip: not here\n"});
+  expect("verdicts", {"--require-pass", "t", "GUEST", "--", "skip"}, 1,
+         {"altpv-vmm: --require-pass: test t did not pass: skip: not here\n"});
+}
+
+TEST_F(HostileGuest, UnfinishedTestFails) {
+  expect("verdicts", {"--require-pass", "t", "GUEST", "--", "unended"}, 1,
+         {"altpv-vmm: --require-pass: test t began but never finished\n",
+          "altpv-vmm:   test t: running\n"});
+}
+
+TEST_F(HostileGuest, RequirePassNamesEveryMissingTest) {
+  expect("verdicts", {"--require-pass", "t,u", "--require-pass", "v", "GUEST", "--", "pass"}, 1,
+         {"altpv-vmm: --require-pass: test u never began\n"
+          "altpv-vmm: --require-pass: test v never began\n"});
+}
+
+// Test names and messages are the guest's bytes: --json stays valid JSON
+// (bad UTF-8 becomes U+FFFD) and the run's verdict stays "test failed" (1);
+// stderr gets escapes instead of terminal controls.
+TEST_F(HostileGuest, GuestTextIsMadeSafeForJsonAndTerminal) {
+  std::string json = ::testing::TempDir() + "/text.json";
+  VmmOutcome out =
+      expect("verdicts", {"--json", json, "GUEST", "--", "text"}, 1,
+             {"altpv-vmm: test esc\\x1b[2J-\\x80-\\xc0\\xaf-\\xc2\\x9b-\xc3\xa9: fail: bell\\x07 "
+              "nul\\x00 \\xff\\xfe end\n"});
+  for (char c : out.err) {
+    const auto b = static_cast<unsigned char>(c);
+    ASSERT_TRUE(b == '\n' || b >= 0x20) << "control byte " << int{b} << " on stderr";
+    ASSERT_NE(b, 0x9b) << "C1 CSI on stderr";
+  }
+  const auto result = nlohmann::json::parse(read_file(json));
+  EXPECT_EQ(result["exit_code"], 1);
+  const std::string fffd = "\xef\xbf\xbd";
+  EXPECT_EQ(result["tests"][0]["name"],
+            "esc\x1b[2J-" + fffd + "-" + fffd + fffd + "-\xc2\x9b-\xc3\xa9");
+  EXPECT_EQ(result["tests"][0]["message"],
+            std::string("bell\x07 nul\0 ", 11) + fffd + fffd + " end");
 }
 
 }  // namespace
+}  // namespace altpv::vmm::testing

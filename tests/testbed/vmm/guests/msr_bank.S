@@ -81,8 +81,8 @@ _start:
   expect_caught 13, 15
 
   /* Does the model advertise WRMSRNS (7.1 EAX[19]) and MSR_IMM (7.1 ECX[5])?
-     Asked through the model mirror (abi.h kCpuModelLeaf + 2): this KVM
-     answers leaf 7 from the host. */
+     Asked through the model mirror (abi.h kCpuModelLeaf + 2): some KVMs
+     answer leaf 7 from the host. */
   mov $0x40000102, %eax
   xor %ecx, %ecx
   cpuid
