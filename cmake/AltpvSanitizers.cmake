@@ -24,16 +24,8 @@ if(ALTPV_SANITIZE OR ALTPV_BUILD_FUZZ)
   endif()
 endif()
 
-# Every target defined in `dir` and below.
-function(altpv_targets_below dir out)
-  get_property(targets DIRECTORY ${dir} PROPERTY BUILDSYSTEM_TARGETS)
-  get_property(subdirs DIRECTORY ${dir} PROPERTY SUBDIRECTORIES)
-  foreach(sub IN LISTS subdirs)
-    altpv_targets_below(${sub} below)
-    list(APPEND targets ${below})
-  endforeach()
-  set(${out} ${targets} PARENT_SCOPE)
-endfunction()
+# altpv_targets_below() comes from the LTO module, which walks targets the same way.
+include(${CMAKE_CURRENT_LIST_DIR}/AltpvClangLto.cmake)
 
 function(altpv_is_freestanding target out)
   get_target_property(compile ${target} COMPILE_OPTIONS)
