@@ -33,7 +33,8 @@ std::span<const std::uint8_t> carried_bytes(const AltRecord& alt) {
 
 std::vector<std::uint8_t> nop_fill(std::size_t len) {
   std::vector<std::uint8_t> out(len);
-  fill_nops(out.data(), len);
+  // An empty vector's data() may be null, which fill_nops' memcpy must not get.
+  if (len != 0) fill_nops(out.data(), len);
   return out;
 }
 
