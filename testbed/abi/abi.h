@@ -5,6 +5,7 @@
 // drift from the other. Not installed: it is the testbed's, not the library's.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "altpv/msr.h"
@@ -58,6 +59,17 @@ enum class Hypercall : std::uint32_t {
   StartVcpu = 11,    // rdi=vcpu index, rsi=entry rip, rdx=stack top, r10=arg (in rdi)
   VcpuIndex = 12,    // -> rdx=index of the calling vCPU
   EmulateInsn = 13,  // rdi=gpa of a GprFrame whose rip faulted with #UD; see below
+  // Events and the privileged-op interface ("Events" below). Register is
+  // valid under every personality; the others are PV only (NotPv otherwise).
+  RegisterVcpuInfo = 14,  // rdi=gpa of this vCPU's VcpuInfo (8-aligned)
+  EventCheck = 15,        // deliver a pending event now, if the mask allows
+  Block = 16,             // clear the mask, then sleep until an event (safe_halt)
+  LoadCr3 = 17,           // rdi=new CR3
+  FlushTlbOne = 18,       // rdi=linear address
+  FlushTlbAll = 19,       //
+  MmuUpdate = 20,         // rdi=gpa of MmuUpdateEntry[rsi], rsi=count: *pte=value in order
+  Wbinvd = 21,            //
+  SyncCores = 22,         // every other running vCPU leaves and re-enters the guest (serialises it)
 };
 
 enum class HypercallError : std::int64_t {
@@ -118,6 +130,43 @@ inline constexpr char kPvSignature[13] = "AltpvTestbed";
 
 enum PvFeature : std::uint32_t {
   kPvMsrHypercalls = 1u << 0,  // MsrRead/MsrWrite are available
+  kPvEvents = 1u << 1,         // VcpuInfo events and the privileged-op hypercalls
+};
+
+// ---- Events --------------------------------------------------------------
+
+// With --tick-us N the VMM raises a periodic timer event on every vCPU.
+// Under --hv hvm it is a real interrupt at kTimerVector, injected only when
+// the guest's RFLAGS.IF is set (interrupt-window exits otherwise). Under
+// --hv pv the guest's real IF stays set and events honour the virtual mask in
+// its VcpuInfo instead, modelled on Xen's vcpu_info: while event_mask is 0
+// the VMM injects kTimerVector as well; while it is non-zero the VMM sets
+// event_pending and holds the event until the guest clears the mask and asks
+// (EventCheck, or Block). The VMM clears event_pending when it injects. A
+// vCPU halted (hlt, or Block) wakes on its next event.
+inline constexpr std::uint8_t kTimerVector = 0x20;
+
+// One per vCPU, in guest RAM, registered with RegisterVcpuInfo. The guest
+// keeps it at the base of its %gs segment, so PV inline forms reach it with a
+// %gs-relative operand (`movb $1, %gs:kVcpuEventMask`) and no register.
+struct VcpuInfo {
+  std::uint8_t event_pending;  // written by the VMM, cleared when it injects
+  std::uint8_t event_mask;     // the virtual IF, inverted: non-zero holds events back
+  std::uint8_t reserved[6];
+  std::uint64_t cr2;  // the last page-fault address, as the hypervisor would report it
+};
+inline constexpr std::uint32_t kVcpuEventPending = 0;  // %gs offsets of the fields
+inline constexpr std::uint32_t kVcpuEventMask = 1;
+inline constexpr std::uint32_t kVcpuCr2 = 8;
+static_assert(offsetof(VcpuInfo, event_pending) == kVcpuEventPending);
+static_assert(offsetof(VcpuInfo, event_mask) == kVcpuEventMask);
+static_assert(offsetof(VcpuInfo, cr2) == kVcpuCr2);
+
+// One page-table write for MmuUpdate: the guest-physical address of an
+// 8-byte entry and the value to store there.
+struct MmuUpdateEntry {
+  std::uint64_t pte_gpa;
+  std::uint64_t value;
 };
 
 // ---- CPU model mirror ------------------------------------------------------
