@@ -8,7 +8,7 @@
 
 namespace altpv::vmm {
 
-std::string vcpu_report(const Vcpu& vcpu, const GuestMemory& memory) {
+std::string vcpu_report(const VcpuControl& vcpu, const GuestMemory& memory) {
   kvm_regs r = vcpu.regs();
   kvm_sregs s = vcpu.sregs();
   std::string out = fmt::format("vCPU {}:\n", vcpu.index());

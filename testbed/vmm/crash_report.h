@@ -6,10 +6,10 @@
 #include <string>
 
 #include "guest_memory.h"
-#include "vcpu.h"
+#include "vcpu_control.h"
 
 namespace altpv::vmm {
 
-std::string vcpu_report(const Vcpu& vcpu, const GuestMemory& memory);
+std::string vcpu_report(const VcpuControl& vcpu, const GuestMemory& memory);
 
 }  // namespace altpv::vmm

@@ -21,6 +21,7 @@
 #include "output_files.h"
 #include "run_state.h"
 #include "vcpu.h"
+#include "vcpu_host.h"
 #include "vcpu_threads.h"
 #include "vm.h"
 
@@ -28,12 +29,7 @@ namespace altpv::vmm {
 
 class VcpuRunner;
 
-// Where an application processor starts (StartVcpu hypercall).
-struct ApStart {
-  std::uint64_t rip, rsp, arg;
-};
-
-class Machine {
+class Machine final : public VcpuHost {
  public:
   Machine(const Options& options, OutputFiles outputs, std::span<const std::uint8_t> elf_file,
           ElfImage image);
@@ -42,21 +38,18 @@ class Machine {
   // Boots, runs until the guest ends, reports; returns the process exit code.
   int run();
 
-  const Options& options() const { return options_; }
-  GuestMemory& memory() { return vm_.memory(); }
-  const GuestCpuid& model() const { return model_; }
-  MsrBank& bank() { return bank_; }
-  Console& console() { return console_; }
-  RunState& state() { return state_; }
-  std::uint32_t vcpu_count() const { return static_cast<std::uint32_t>(vcpus_.size()); }
+  const Options& options() const override { return options_; }
+  GuestMemory& memory() override { return vm_.memory(); }
+  const GuestCpuid& model() const override { return model_; }
+  MsrBank& bank() override { return bank_; }
+  Console& console() override { return console_; }
+  RunState& state() override { return state_; }
+  std::uint32_t vcpu_count() const override { return static_cast<std::uint32_t>(vcpus_.size()); }
 
-  // StartVcpu: releases AP `index`; false if it is the BSP, unknown, or started.
-  bool start_ap(std::uint32_t index, ApStart start);
-  // Blocks an AP thread until start_ap or the end of the run.
-  std::optional<ApStart> wait_for_start(std::uint32_t index);
-  // Ends the run (first caller wins) and kicks every vCPU out of KVM_RUN.
-  // Any thread may call it, a vCPU thread included.
-  void end_run(RunEnd end);
+  bool start_ap(std::uint32_t index, ApStart start) override;
+  std::optional<ApStart> wait_for_start(std::uint32_t index) override;
+  // Also kicks every vCPU out of KVM_RUN.
+  void end_run(RunEnd end) override;
 
  private:
   void boot_bsp();

@@ -12,7 +12,7 @@
 #include "abi/abi.h"
 #include "fd.h"
 #include "mapping.h"
-#include "msr_bank.h"
+#include "vcpu_control.h"
 
 namespace altpv::vmm {
 
@@ -20,27 +20,27 @@ inline constexpr std::uint8_t kVectorBp = 3;
 inline constexpr std::uint8_t kVectorUd = 6;
 inline constexpr std::uint8_t kVectorGp = 13;
 
-class Vcpu final : public ArchMsrs {
+class Vcpu final : public VcpuControl {
  public:
   Vcpu(Fd fd, std::size_t run_size, std::uint32_t index);
 
-  std::uint32_t index() const { return index_; }
-  kvm_run& run_page() const { return *static_cast<kvm_run*>(run_map_.get()); }
+  std::uint32_t index() const override { return index_; }
+  kvm_run& run_page() const override { return *static_cast<kvm_run*>(run_map_.get()); }
 
   // KVM_RUN; false when interrupted (EINTR) or told to stop (immediate_exit).
-  bool run();
+  bool run() override;
   // From another thread: make the current or next KVM_RUN return at once.
   void request_immediate_exit();
 
-  kvm_regs regs() const;
-  void set_regs(const kvm_regs& regs);
-  kvm_sregs sregs() const;
+  kvm_regs regs() const override;
+  void set_regs(const kvm_regs& regs) override;
+  kvm_sregs sregs() const override;
   void set_sregs(const kvm_sregs& sregs);
   void set_cpuid(const std::vector<kvm_cpuid_entry2>& entries);
-  void inject_exception(std::uint8_t vector, std::optional<std::uint32_t> error_code);
-  void set_single_step(bool on);
+  void inject_exception(std::uint8_t vector, std::optional<std::uint32_t> error_code) override;
+  void set_single_step(bool on) override;
   // Guest-virtual to guest-physical through the vCPU's current page tables.
-  std::optional<std::uint64_t> translate(std::uint64_t gva) const;
+  std::optional<std::uint64_t> translate(std::uint64_t gva) const override;
 
   std::uint64_t get(std::uint32_t msr) override;
   void set(std::uint32_t msr, std::uint64_t value) override;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The run loop of one vCPU thread and its exit handlers: one handler per
 // exit kind (exit_handlers.cpp) and one per hypercall (hypercalls.cpp).
+// It sees the machine and its vCPU through VcpuHost and VcpuControl only.
 #pragma once
 
 #include <linux/kvm.h>
@@ -12,14 +13,16 @@
 
 #include "abi/abi.h"
 #include "insn_emulator.h"
-#include "machine.h"
-#include "vcpu.h"
+#include "run_state.h"
+#include "vcpu.h"  // the exception vectors and GprFrame conversions
+#include "vcpu_control.h"
+#include "vcpu_host.h"
 
 namespace altpv::vmm {
 
 class VcpuRunner {
  public:
-  VcpuRunner(Machine& machine, Vcpu& vcpu) : machine_(machine), vcpu_(vcpu) {}
+  VcpuRunner(VcpuHost& machine, VcpuControl& vcpu) : machine_(machine), vcpu_(vcpu) {}
 
   // Thread body: the BSP runs at once, an AP after StartVcpu. Returns when
   // the run ends or this vCPU parks (an AP executing HLT).
@@ -61,8 +64,8 @@ class VcpuRunner {
   MsrInsnContext insn_context(unsigned cpl);
   void count_exit(ExitKind kind);
 
-  Machine& machine_;
-  Vcpu& vcpu_;
+  VcpuHost& machine_;
+  VcpuControl& vcpu_;
   bool counting_ = false;
   std::optional<std::uint64_t> marker_step_rip_;  // see MarkerBegin
   testbed::Counters window_{};                    // since MarkerBegin

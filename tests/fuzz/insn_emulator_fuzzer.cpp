@@ -9,12 +9,12 @@
 // emulator agrees with the decoder on what the bytes are; only a Done
 // changes registers, and it moves rip by exactly the instruction's length.
 #include <cstring>
-#include <map>
 
 #include "abi/abi.h"
+#include "cpu_model.h"
+#include "fake_arch_msrs.h"
 #include "fuzz_input.h"
 #include "insn_emulator.h"
-#include "msr_bank.h"
 
 namespace {
 
@@ -22,23 +22,9 @@ using namespace altpv::vmm;
 using altpv::fuzz::FuzzInput;
 using altpv::fuzz::require;
 
-class MapArchMsrs final : public ArchMsrs {
- public:
-  std::uint64_t get(std::uint32_t msr) override { return values[msr]; }
-  void set(std::uint32_t msr, std::uint64_t value) override { values[msr] = value; }
-  std::map<std::uint32_t, std::uint64_t> values;
-};
-
 GuestCpuid model(std::uint8_t bits) {
-  kvm_cpuid_entry2 leaf0{}, leaf7{}, leaf71{};
-  leaf0.eax = 7;
-  leaf7.function = leaf71.function = 7;
-  leaf7.eax = 1;
-  leaf71.index = 1;
-  GuestCpuid m({leaf0, leaf7, leaf71});
-  m.apply_overrides((bits & 1) != 0 ? ((bits & 2) != 0 ? "+wrmsrns,+msr_imm" : "+wrmsrns")
-                                    : ((bits & 2) != 0 ? "+msr_imm" : ""));
-  return m;
+  return cpu_model_with((bits & 1) != 0 ? ((bits & 2) != 0 ? "+wrmsrns,+msr_imm" : "+wrmsrns")
+                                        : ((bits & 2) != 0 ? "+msr_imm" : ""));
 }
 
 }  // namespace
@@ -62,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   MsrBank bank{MsrLog()};
-  MapArchMsrs arch;
+  FakeArchMsrs arch;
   const altpv::testbed::GprFrame before = frame;
   const EmulationResult r = emulate_msr_insn(bytes, frame, {cpu, bank, arch, 0, cpl});
   switch (r) {

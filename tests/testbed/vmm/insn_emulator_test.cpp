@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "cpu_model.h"
 #include "fake_arch_msrs.h"
 
 namespace altpv::vmm {
@@ -28,19 +29,8 @@ Bytes imm_form(bool write, unsigned reg, std::uint32_t msr) {
           std::uint8_t(msr >> 24)};
 }
 
-GuestCpuid model_with(const char* overrides) {
-  kvm_cpuid_entry2 leaf0{}, leaf7{}, leaf71{};
-  leaf0.eax = 7;
-  leaf7.function = leaf71.function = 7;
-  leaf7.eax = 1;
-  leaf71.index = 1;
-  GuestCpuid m({leaf0, leaf7, leaf71});
-  m.apply_overrides(overrides);
-  return m;
-}
-
 struct EmulatorTest : ::testing::Test {
-  GuestCpuid model = model_with("+wrmsrns,+msr_imm");
+  GuestCpuid model = cpu_model_with("+wrmsrns,+msr_imm");
   MsrBank bank{MsrLog()};
   FakeArchMsrs arch;
   testbed::GprFrame frame{};
@@ -165,8 +155,8 @@ TEST_F(EmulatorTest, UnknownMsrOrBadValueIsGp) {
 }
 
 TEST_F(EmulatorTest, ModelWithoutTheFeatureGetsUd) {
-  GuestCpuid no_wrmsrns = model_with("+msr_imm");
-  GuestCpuid no_imm = model_with("+wrmsrns");
+  GuestCpuid no_wrmsrns = cpu_model_with("+msr_imm");
+  GuestCpuid no_imm = cpu_model_with("+wrmsrns");
   frame.rcx = kSyn;
   EXPECT_EQ(run({0x0f, 0x01, 0xc6}, no_wrmsrns), EmulationResult::InvalidOpcode);
   EXPECT_EQ(run(imm_form(true, 0, kSyn), no_imm), EmulationResult::InvalidOpcode);

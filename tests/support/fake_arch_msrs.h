@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// ArchMsrs backed by a map, standing in for a vCPU in unit tests.
+// ArchMsrs backed by a map, standing in for a vCPU in the VMM's unit tests
+// and fuzz targets.
 #pragma once
 
 #include <map>
