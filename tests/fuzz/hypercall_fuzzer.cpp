@@ -260,6 +260,13 @@ void ScriptedVcpu::enter(const Step& step) {
 
 void ScriptedVcpu::check_previous() {
   const std::uint32_t n = *last_number;
+  // The runner turns an exception into this end; say what it was.
+  if (const std::optional<RunEnd> end = machine_.state().end();
+      end && end->kind == EndKind::VmmError) {
+    dup2(g_stderr, 2);
+    std::fprintf(stderr, "fuzz: %s\n", end->reason.c_str());
+    fail("a hypercall ended the run in a VMM error", n);
+  }
   require(set_regs_calls_ == 1, "registers not written back exactly once", n);
   const auto status = static_cast<std::int64_t>(regs_.rax);
   require(is_status(status), "status is not a HypercallError", n);
