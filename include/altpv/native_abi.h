@@ -199,6 +199,11 @@ static_assert(sizeof(NativeRegs) == std::size_t{15} * 8);
 #define ALTPV_PRESERVING_HANDLER gnu::no_caller_saved_registers, gnu::force_align_arg_pointer
 #define ALTPV_PRESERVING_STUB(stub, handler, saved, args, results) \
   ALTPV_LEAN_STUB_GENERAL_REGS_(stub, handler, saved, args, results, "", "", "ret $128")
+#else
+#define ALTPV_PRESERVING_HANDLER gnu::no_caller_saved_registers
+#define ALTPV_PRESERVING_STUB(...)                                                            \
+  static_assert(false, "ALTPV_PRESERVING_STUB needs general-registers-only code: build this " \
+                       "translation unit without SSE (-mgeneral-regs-only)")
 #endif
 
 // Defines `stub` in the flavour this translation unit's sites call: plain

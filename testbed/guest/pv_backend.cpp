@@ -6,69 +6,13 @@
 #include "altpv/msr_backend.h"
 #include "hypercall.h"
 #include "pv_cpuid.h"
+#include "pv_msr_calls.h"
 #include "pv_msr_stubs.h"
 
 namespace altpv::guest {
 namespace {
 
 using altpv::MsrAccess;
-using altpv::testbed::Hypercall;
-using altpv::testbed::HypercallError;
-
-struct PolicyEntry {
-  std::uint32_t msr;
-  MsrPolicy policy;
-};
-
-// Deviations from "every access is a hypercall"; docs/guest.md gives the
-// reasons. Anything not listed uses a hypercall.
-constexpr PolicyEntry kPolicies[] = {
-    // TSC_AUX is virtualised by the VMM's trap path already; a hypercall
-    // would only duplicate it.
-    {altpv::msr::kIa32TscAux.index, MsrPolicy::PassThrough},
-    // Testbed MSR 3 is a trace register: the PV hypervisor keeps no trace.
-    {altpv::testbed::kMsr3.index, MsrPolicy::DropWrites},
-};
-
-// The lookup, inlined into the variable-index handlers: with two entries it
-// is two compares.
-constexpr MsrPolicy policy_of(std::uint32_t msr) {
-  for (const PolicyEntry& e : kPolicies) {
-    if (e.msr == msr) return e.policy;
-  }
-  return MsrPolicy::Hypercall;
-}
-
-MsrAccess from_status(HypercallError status) {
-  return status == HypercallError::Ok ? MsrAccess::Done : MsrAccess::Fault;
-}
-
-// The MSR hypercalls with only the registers they use (hypercall.h loads
-// all five argument registers): on the PV path every instruction counts.
-// The index is zero-extended already (the stubs load it with a 32-bit move).
-// The write keeps rax itself and reports through the flags: a preserving
-// handler (below) that modifies any register saves, in GCC, every register
-// it uses, arguments included, so this spares its fast path three pushes
-// and three pops.
-MsrAccess hypercall_write(std::uint64_t msr, std::uint64_t value) {
-  bool failed;
-  asm volatile("push %%rax\n mov %[nr], %%eax\n out %%eax, %[port]\n test %%rax, %%rax\n pop %%rax"
-               : "=@ccnz"(failed)
-               : [nr] "i"(Hypercall::MsrWrite), [port] "N"(altpv::testbed::kHypercallPort),
-                 "D"(msr), "S"(value)
-               : "memory");
-  return failed ? MsrAccess::Fault : MsrAccess::Done;
-}
-
-MsrAccess hypercall_read(std::uint64_t msr, std::uint64_t* value) {
-  std::uint64_t rax = static_cast<std::uint32_t>(Hypercall::MsrRead), rdx;
-  asm volatile("out %%eax, %[port]"
-               : "+a"(rax), "=d"(rdx)
-               : [port] "N"(altpv::testbed::kHypercallPort), "D"(msr)
-               : "memory");
-  if (rax == 0) *value = rdx;
-  return from_status(static_cast<HypercallError>(rax));
-}
 
 // Variable-index sites: the index is known only at run time, so the policy
 // is looked up per access.
@@ -85,8 +29,9 @@ MsrAccess policy_write(std::uint64_t msr, std::uint64_t value) {
 }
 
 MsrAccess policy_read(std::uint64_t msr, std::uint64_t* value) {
-  return policy_of(static_cast<std::uint32_t>(msr)) == MsrPolicy::PassThrough ? MsrAccess::Native
-                                                      : hypercall_read(msr, value);
+  return policy_of(static_cast<std::uint32_t>(msr)) == MsrPolicy::PassThrough
+             ? MsrAccess::Native
+             : hypercall_read(msr, value);
 }
 
 // The _safe variable-index ops go through the library's stubs, whose
@@ -114,22 +59,17 @@ constexpr std::uint64_t kFaultStatus = static_cast<std::uint32_t>(altpv::kMsrFau
 
 // The generic path: preserving stubs (msr_backend.h) around C++ handlers
 // that keep every register themselves, so neither the stub nor the handler
-// saves a register the handler does not touch. A refused plain access
-// replays the native instruction (the #GP is the real one), as the
-// library's handlers do, in a preserving function of its own: the fast
-// path then needs none of the registers the instruction uses.
+// saves a register the handler does not touch.
 extern "C" {
 
-[[ALTPV_PRESERVING_HANDLER, gnu::noinline]] void guest_pv_replay_wrmsr(std::uint64_t msr,
-                                                                        std::uint64_t value) noexcept {
+void guest_pv_replay_wrmsr(std::uint64_t msr, std::uint64_t value) noexcept {
   asm volatile("wrmsr"
                :
                : "c"(msr), "a"(altpv::guest::lo32(value)), "d"(altpv::guest::lo32(value >> 32))
                : "memory");
 }
 
-[[ALTPV_PRESERVING_HANDLER, gnu::noinline]] altpv::MsrHalves guest_pv_replay_rdmsr(
-    std::uint64_t msr) noexcept {
+altpv::MsrHalves guest_pv_replay_rdmsr(std::uint64_t msr) noexcept {
   std::uint32_t lo, hi;
   asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
   return {lo, hi};
@@ -153,7 +93,7 @@ extern "C" {
 // Constant-index sites whose MSR goes to the hypervisor: the policy was
 // decided when the site was patched, so these only make the hypercall.
 [[ALTPV_PRESERVING_HANDLER]] void guest_pv_hypercall_write(std::uint64_t msr,
-                                                             std::uint64_t value) noexcept {
+                                                           std::uint64_t value) noexcept {
   if (altpv::guest::hypercall_write(msr, value) != altpv::MsrAccess::Done) {
     guest_pv_replay_wrmsr(msr, value);
   }
