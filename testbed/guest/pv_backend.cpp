@@ -112,7 +112,8 @@ altpv::MsrHalves guest_pv_replay_rdmsr(std::uint64_t msr) noexcept {
     const altpv::MsrHalves h = guest_pv_replay_rdmsr(msr);
     value = h.eax | h.edx << 32;
   }
-  return {value, 0};
+  // rdx is the site's clobber: leaving the value there too costs nothing.
+  return {value, value};
 }
 
 [[ALTPV_PRESERVING_HANDLER]] altpv::MsrSafeRead guest_pv_hypercall_read_safe(

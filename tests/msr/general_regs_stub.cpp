@@ -33,7 +33,10 @@ std::uint64_t preserving_misalignment = 0;
 [[ALTPV_PRESERVING_HANDLER]] void preserving_write(std::uint64_t msr,
                                                    std::uint64_t value) noexcept {
   alignas(16) volatile std::uint64_t local[2] = {msr, value};
-  preserving_misalignment = reinterpret_cast<std::uintptr_t>(&local[0]) % 16;
+  // Through an asm, so the compiler cannot assume the alignment it asked for.
+  auto address = reinterpret_cast<std::uintptr_t>(&local[0]);
+  asm("" : "+r"(address));
+  preserving_misalignment = address % 16;
   preserving_last_value = local[1];
   asm volatile(
       "xor %%eax, %%eax\n xor %%ecx, %%ecx\n xor %%edx, %%edx\n xor %%esi, %%esi\n"
@@ -44,10 +47,23 @@ std::uint64_t preserving_misalignment = 0;
       : "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11");
 }
 
-extern const char preserving_write_stub[], preserving_write_stub_without_rdi[];
+// A read: its stub pushes one register where the write's pushes two, so
+// the two reach their handlers with the stack 8 bytes apart, and one of
+// them misaligned for a handler that assumed the System V alignment.
+[[ALTPV_PRESERVING_HANDLER]] altpv::MsrHalves preserving_read(std::uint64_t msr) noexcept {
+  alignas(16) volatile std::uint64_t local[2] = {msr, msr};
+  auto address = reinterpret_cast<std::uintptr_t>(&local[0]);
+  asm("" : "+r"(address));
+  preserving_misalignment |= address % 16;
+  return {local[0] & 0xffffffffu, local[1] >> 32};
+}
+
+extern const char preserving_write_stub[], preserving_write_stub_without_rdi[],
+    preserving_read_stub[];
 }
 
 ALTPV_MSR_PRESERVING_STUB_WRITE(preserving_write_stub, preserving_write);
+ALTPV_MSR_PRESERVING_STUB_READ(preserving_read_stub, preserving_read);
 // The same shape, but it never restores rdi, which it loads with the index.
 ALTPV_PRESERVING_STUB(preserving_write_stub_without_rdi, preserving_write, "rsi",
                       ALTPV_MSR_PRESERVING_VAR_WRITE_ARGS, "");
