@@ -42,6 +42,7 @@ constexpr StrategyEntry kStrategies[] = {
     {&kNativeStub, {}},
     {&kNativeStubGpr, {}},
     {&kLeanStubGpr, StubKind::LeanGpr},
+    {&kPreservingStubGpr, StubKind::PreservingGpr},
     {&kLeanStubXsave, StubKind::LeanXsave},
     {&kLeanStubXsaveopt, StubKind::LeanXsaveopt},
     {&kLeanStubXsavec, StubKind::LeanXsavec},

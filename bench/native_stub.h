@@ -13,15 +13,16 @@ namespace altpv::bench {
 
 // The stubs the pv strategies call, one kind per strategy.
 enum class StubKind : std::uint16_t {
-  FullFrame,     // every GPR in a NativeRegs frame, XSAVE
-  FullFrameGpr,  // every GPR, no vector state
-  LeanGpr,       // only what the op needs, no vector state
-  LeanXsave,     // only what the op needs, vector state by XSAVE
-  LeanXsaveopt,  // ... by XSAVEOPT
-  LeanXsavec,    // ... by XSAVEC (compacted, init optimisation)
-  LeanZmm,       // ... by storing the AVX-512 registers themselves
+  FullFrame,      // every GPR in a NativeRegs frame, XSAVE
+  FullFrameGpr,   // every GPR, no vector state
+  LeanGpr,        // only what the op needs, no vector state
+  LeanXsave,      // only what the op needs, vector state by XSAVE
+  LeanXsaveopt,   // ... by XSAVEOPT
+  LeanXsavec,     // ... by XSAVEC (compacted, init optimisation)
+  LeanZmm,        // ... by storing the AVX-512 registers themselves
+  PreservingGpr,  // the handler keeps every register itself, no vector state
 };
-inline constexpr std::uint16_t kStubKinds = 7;
+inline constexpr std::uint16_t kStubKinds = 8;
 
 // The benchmark's own op ids for its pv call sites: two per stub kind.
 constexpr std::uint16_t pv_op(StubKind kind, bool fs_base) {

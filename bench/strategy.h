@@ -36,6 +36,7 @@ extern const Strategy kPvOps;
 extern const Strategy kNativeStub;
 extern const Strategy kNativeStubGpr;
 extern const Strategy kLeanStubGpr;
+extern const Strategy kPreservingStubGpr;
 extern const Strategy kLeanStubXsave;
 extern const Strategy kLeanStubXsaveopt;
 extern const Strategy kLeanStubXsavec;

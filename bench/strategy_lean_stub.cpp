@@ -30,7 +30,8 @@ extern const char altpv_bench_lean_gpr_cpu_number[], altpv_bench_lean_gpr_fs_bas
     altpv_bench_lean_xsave_cpu_number[], altpv_bench_lean_xsave_fs_base[],
     altpv_bench_lean_xsaveopt_cpu_number[], altpv_bench_lean_xsaveopt_fs_base[],
     altpv_bench_lean_xsavec_cpu_number[], altpv_bench_lean_xsavec_fs_base[],
-    altpv_bench_lean_zmm_cpu_number[], altpv_bench_lean_zmm_fs_base[];
+    altpv_bench_lean_zmm_cpu_number[], altpv_bench_lean_zmm_fs_base[],
+    altpv_bench_preserving_gpr_cpu_number[], altpv_bench_preserving_gpr_fs_base[];
 }
 
 // The op shapes: RDPID writes rcx only, RDFSBASE (here) rax only.
@@ -104,6 +105,8 @@ const LeanKind kLeanKinds[] = {
      altpv_bench_lean_xsaveopt_fs_base},
     {StubKind::LeanXsavec, altpv_bench_lean_xsavec_cpu_number, altpv_bench_lean_xsavec_fs_base},
     {StubKind::LeanZmm, altpv_bench_lean_zmm_cpu_number, altpv_bench_lean_zmm_fs_base},
+    {StubKind::PreservingGpr, altpv_bench_preserving_gpr_cpu_number,
+     altpv_bench_preserving_gpr_fs_base},
 };
 
 }  // namespace
@@ -137,6 +140,9 @@ const void* lean_stub(std::uint16_t op) {
   op_entry<cpu_number<pv_op(StubKind::kind, false)>>(), \
       op_entry<fs_base<pv_op(StubKind::kind, true)>>()
 
+const Strategy kPreservingStubGpr{"altpv_preserving_gpr",
+                                  "altpv pv site: preserving stub, general-regs handler",
+                                  BENCH_LEAN_STRATEGY(PreservingGpr)};
 const Strategy kLeanStubGpr{"altpv_lean_stub_gpr", "altpv pv site: lean stub, general-regs handler",
                             BENCH_LEAN_STRATEGY(LeanGpr)};
 const Strategy kLeanStubXsave{"altpv_lean_xsave", "altpv pv site: lean stub, XSAVE",

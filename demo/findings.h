@@ -36,7 +36,7 @@ struct DemoSite {
 };
 
 struct StrategyFigure {
-  std::string strategy;  // altpv, pvops_indirect, pvops_direct
+  std::string strategy;  // figure_strategies()
   std::string op;        // wrmsr_ns_const, rdmsr_var
   testbed::report::CallSiteBytes site;
   std::optional<unsigned> site_len;  // altpv: the patch site's own length
@@ -96,7 +96,9 @@ struct DemoFindings {
 
 // The strategies and ops figures.msr measures, in its order. altpv is the
 // PV backend's generic stub path (natively the instruction), altpv_stub its
-// hand-written stubs, measured only for the constant-index ops.
+// hand-written stubs, measured only for the constant-index ops, altpv_lean
+// the generic path before preserving stubs (natively altpv's site), not for
+// the context switch.
 const std::vector<std::string>& figure_strategies();
 const std::vector<std::string>& figure_ops();
 bool figure_measured(std::string_view strategy, std::string_view op);

@@ -50,6 +50,11 @@ struct MsrHalves {
 struct MsrSafeRead {
   std::uint64_t value, status;
 };
+// A constant-index read's value, for a preserving handler (below): rdx is
+// the site's clobber, so returning it too spares the handler saving it.
+struct MsrRead64 {
+  std::uint64_t value, clobbered;
+};
 
 // Maps MSR ops to their stubs, in the call shape this build's sites use.
 // `specialised` adds stubs for single MSRs: a constant-index site of that op
@@ -121,4 +126,30 @@ class MsrBackend final : public Backend {
 #define ALTPV_MSR_STUB_READ_SAFE_CONST(stub, handler)                            \
   ALTPV_LEAN_STUB(stub, handler, ALTPV_MSR_CALLER_SAVED_BUT_AX_CX_DX, "mov %ecx, %edi", \
                   "mov %edx, %ecx")
+
+// Preserving shapes (native_abi.h, ALTPV_PRESERVING_STUB), for handlers
+// declared [[ALTPV_PRESERVING_HANDLER]] in general-registers-only code. The
+// handler keeps every register but its return registers, so the stub saves
+// only rdi and rsi, which it loads with the index (zero-extended) and the
+// value. Handlers are extern "C" and noexcept:
+//   write:       void h(std::uint64_t msr, std::uint64_t value)
+//   write_safe:  std::uint64_t h(std::uint64_t msr, std::uint64_t value), the status
+//   read:        altpv::MsrHalves h(std::uint64_t msr)    (variable index)
+//   read64:      altpv::MsrRead64 h(std::uint64_t msr)    (constant index)
+//   read64_safe: altpv::MsrSafeRead h(std::uint64_t msr)  (constant index)
+// A variable-index write keeps rdx, so its value is built in rsi with rdi
+// as the scratch register before rdi gets the index.
+#define ALTPV_MSR_PRESERVING_VAR_WRITE_ARGS \
+  "mov %edx, %esi\n shl $32, %rsi\n mov %eax, %edi\n or %rdi, %rsi\n mov %ecx, %edi"
+
+#define ALTPV_MSR_PRESERVING_STUB_WRITE(stub, handler) \
+  ALTPV_PRESERVING_STUB(stub, handler, "rsi, rdi", ALTPV_MSR_PRESERVING_VAR_WRITE_ARGS, "")
+// Constant-index writes, plain (void handler) and _safe (status in rax).
+#define ALTPV_MSR_PRESERVING_STUB_WRITE_CONST(stub, handler) \
+  ALTPV_PRESERVING_STUB(stub, handler, "rsi, rdi", ALTPV_MSR_CONST_WRITE_ARGS, "")
+// Reads: variable index (halves) and constant index (RDMSR64).
+#define ALTPV_MSR_PRESERVING_STUB_READ(stub, handler) \
+  ALTPV_PRESERVING_STUB(stub, handler, "rdi", "mov %ecx, %edi", "")
+#define ALTPV_MSR_PRESERVING_STUB_READ_SAFE_CONST(stub, handler) \
+  ALTPV_PRESERVING_STUB(stub, handler, "rdi", "mov %ecx, %edi", "mov %edx, %ecx")
 // clang-format on

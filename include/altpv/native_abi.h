@@ -3,7 +3,7 @@
 // ABI of the instruction it replaces, to a C++ handler with the C ABI.
 // Flags are never preserved (every site clobbers them).
 //
-// Two kinds of generated stub:
+// Three kinds of generated stub:
 //   - lean stubs (ALTPV_LEAN_STUB): for an op whose inputs and outputs fit
 //     the C ABI's argument and return registers. The stub saves only the
 //     registers the op must preserve and the handler may clobber (rax, rcx,
@@ -14,7 +14,10 @@
 //   - full-frame stubs (ALTPV_NATIVE_STUB): for ops that need every
 //     register. The stub saves all 15 general-purpose registers in a
 //     NativeRegs frame, calls handler(NativeRegs*), and reloads every
-//     register from the frame; the handler writes only the op's outputs.
+//     register from the frame; the handler writes only the op's outputs;
+//   - preserving stubs (ALTPV_PRESERVING_STUB): lean stubs for a handler
+//     that keeps every register itself, so the stub saves only the argument
+//     registers it loads (general-registers-only code; below).
 // Both realign the stack to 16 bytes for the handler (a site may lie in a
 // function whose stack is 8 off) and call an extern "C" handler; make it
 // noexcept: nothing may unwind through a stub.
@@ -170,6 +173,38 @@ static_assert(sizeof(NativeRegs) == std::size_t{15} * 8);
 #define ALTPV_LEAN_STUB_RZ(stub, handler, saved, args, results) \
   ALTPV_LEAN_STUB_RZ_SAVING(stub, handler, saved, args, results, ALTPV_STUB_VECTOR_SAVE, \
                              ALTPV_STUB_VECTOR_RESTORE)
+
+// ---- Preserving stubs: the handler keeps every register --------------------
+//
+//   ALTPV_PRESERVING_STUB(stub, handler, saved, args, results)
+//
+// As ALTPV_LEAN_STUB, for a handler declared ALTPV_PRESERVING_HANDLER: the
+// compiler makes such a handler keep every register but its return
+// registers (no_caller_saved_registers), and it saves only those it uses.
+// So `saved` lists only what the stub itself overwrites (the argument
+// registers `args` loads, and a return register the op must keep): a read
+// whose index goes to rdi costs one push and one pop. The handler also keeps the stack as it is:
+// freestanding code has an 8-byte boundary anyway, and a hosted handler
+// realigns itself if it needs to (force_align_arg_pointer; GCC only where a
+// local needs it).
+//
+// Only general-registers-only code may use it, checked at compile time:
+// the macros exist only where this translation unit cannot touch vector
+// state (freestanding, or built without SSE), and GCC refuses
+// no_caller_saved_registers on a function that may use SSE.
+#if ALTPV_CALL_KIND == ALTPV_KIND_CALL
+#define ALTPV_PRESERVING_HANDLER gnu::no_caller_saved_registers
+#define ALTPV_PRESERVING_STUB(...) ALTPV_LEAN_STUB_PLAIN(__VA_ARGS__)
+#elif !defined(__SSE__)
+#define ALTPV_PRESERVING_HANDLER gnu::no_caller_saved_registers, gnu::force_align_arg_pointer
+#define ALTPV_PRESERVING_STUB(stub, handler, saved, args, results) \
+  ALTPV_LEAN_STUB_GENERAL_REGS_(stub, handler, saved, args, results, "", "", "ret $128")
+#else
+#define ALTPV_PRESERVING_HANDLER gnu::no_caller_saved_registers
+#define ALTPV_PRESERVING_STUB(...)                                                            \
+  static_assert(false, "ALTPV_PRESERVING_STUB needs general-registers-only code: build this " \
+                       "translation unit without SSE (-mgeneral-regs-only)")
+#endif
 
 // Defines `stub` in the flavour this translation unit's sites call: plain
 // when freestanding; hosted without vector state when this translation unit

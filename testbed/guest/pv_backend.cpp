@@ -6,59 +6,18 @@
 #include "altpv/msr_backend.h"
 #include "hypercall.h"
 #include "pv_cpuid.h"
+#include "pv_msr_calls.h"
 #include "pv_msr_stubs.h"
 
 namespace altpv::guest {
 namespace {
 
 using altpv::MsrAccess;
-using altpv::testbed::Hypercall;
-using altpv::testbed::HypercallError;
-
-struct PolicyEntry {
-  std::uint32_t msr;
-  MsrPolicy policy;
-};
-
-// Deviations from "every access is a hypercall"; docs/guest.md gives the
-// reasons. Anything not listed uses a hypercall.
-constexpr PolicyEntry kPolicies[] = {
-    // TSC_AUX is virtualised by the VMM's trap path already; a hypercall
-    // would only duplicate it.
-    {altpv::msr::kIa32TscAux.index, MsrPolicy::PassThrough},
-    // Testbed MSR 3 is a trace register: the PV hypervisor keeps no trace.
-    {altpv::testbed::kMsr3.index, MsrPolicy::DropWrites},
-};
-
-MsrAccess from_status(HypercallError status) {
-  return status == HypercallError::Ok ? MsrAccess::Done : MsrAccess::Fault;
-}
-
-// The MSR hypercalls with only the registers they use (hypercall.h loads
-// all five argument registers): on the PV path every instruction counts.
-MsrAccess hypercall_write(std::uint32_t msr, std::uint64_t value) {
-  std::uint64_t rax = static_cast<std::uint32_t>(Hypercall::MsrWrite);
-  asm volatile("out %%eax, %[port]"
-               : "+a"(rax)
-               : [port] "N"(altpv::testbed::kHypercallPort), "D"(std::uint64_t{msr}), "S"(value)
-               : "memory");
-  return from_status(static_cast<HypercallError>(rax));
-}
-
-MsrAccess hypercall_read(std::uint32_t msr, std::uint64_t* value) {
-  std::uint64_t rax = static_cast<std::uint32_t>(Hypercall::MsrRead), rdx;
-  asm volatile("out %%eax, %[port]"
-               : "+a"(rax), "=d"(rdx)
-               : [port] "N"(altpv::testbed::kHypercallPort), "D"(std::uint64_t{msr})
-               : "memory");
-  if (rax == 0) *value = rdx;
-  return from_status(static_cast<HypercallError>(rax));
-}
 
 // Variable-index sites: the index is known only at run time, so the policy
 // is looked up per access.
-MsrAccess policy_write(std::uint32_t msr, std::uint64_t value) {
-  switch (pv_msr_policy(msr)) {
+MsrAccess policy_write(std::uint64_t msr, std::uint64_t value) {
+  switch (policy_of(static_cast<std::uint32_t>(msr))) {
     case MsrPolicy::Hypercall:
       return hypercall_write(msr, value);
     case MsrPolicy::PassThrough:
@@ -69,9 +28,10 @@ MsrAccess policy_write(std::uint32_t msr, std::uint64_t value) {
   return MsrAccess::Fault;
 }
 
-MsrAccess policy_read(std::uint32_t msr, std::uint64_t* value) {
-  return pv_msr_policy(msr) == MsrPolicy::PassThrough ? MsrAccess::Native
-                                                      : hypercall_read(msr, value);
+MsrAccess policy_read(std::uint64_t msr, std::uint64_t* value) {
+  return policy_of(static_cast<std::uint32_t>(msr)) == MsrPolicy::PassThrough
+             ? MsrAccess::Native
+             : hypercall_read(msr, value);
 }
 
 // The _safe variable-index ops go through the library's stubs, whose
@@ -92,72 +52,72 @@ std::uint32_t lo32(std::uint64_t v) {
   return static_cast<std::uint32_t>(v);
 }
 
-}  // namespace
-}  // namespace altpv::guest
-
-// The generic path: lean stubs (msr_backend.h) around C++ handlers. A
-// refused plain access replays the native instruction (the #GP is the real
-// one), as the library's handlers do.
-namespace altpv::guest {
-namespace {
-
-void native_wrmsr(std::uint32_t msr, std::uint64_t value) {
-  asm volatile("wrmsr" : : "c"(msr), "a"(lo32(value)), "d"(lo32(value >> 32)) : "memory");
-}
-
-altpv::MsrHalves native_rdmsr(std::uint32_t msr) {
-  std::uint32_t lo, hi;
-  asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-  return {lo, hi};
-}
-
-altpv::MsrHalves halves(std::uint64_t value) {
-  return {lo32(value), value >> 32};
-}
-
 constexpr std::uint64_t kFaultStatus = static_cast<std::uint32_t>(altpv::kMsrFault);
 
 }  // namespace
 }  // namespace altpv::guest
 
+// The generic path: preserving stubs (msr_backend.h) around C++ handlers
+// that keep every register themselves, so neither the stub nor the handler
+// saves a register the handler does not touch.
 extern "C" {
 
-// Plain variable-index ops: the policy per access.
-void guest_pv_write(std::uint32_t msr, std::uint64_t value) noexcept {
-  if (altpv::guest::policy_write(msr, value) != altpv::MsrAccess::Done)
-    altpv::guest::native_wrmsr(msr, value);
+void guest_pv_replay_wrmsr(std::uint64_t msr, std::uint64_t value) noexcept {
+  asm volatile("wrmsr"
+               :
+               : "c"(msr), "a"(altpv::guest::lo32(value)), "d"(altpv::guest::lo32(value >> 32))
+               : "memory");
 }
 
-altpv::MsrHalves guest_pv_read(std::uint32_t msr) noexcept {
+altpv::MsrHalves guest_pv_replay_rdmsr(std::uint64_t msr) noexcept {
+  std::uint32_t lo, hi;
+  asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+  return {lo, hi};
+}
+
+// Plain variable-index ops: the policy per access, inlined.
+[[ALTPV_PRESERVING_HANDLER]] void guest_pv_write(std::uint64_t msr, std::uint64_t value) noexcept {
+  if (altpv::guest::policy_write(msr, value) != altpv::MsrAccess::Done) {
+    guest_pv_replay_wrmsr(msr, value);
+  }
+}
+
+[[ALTPV_PRESERVING_HANDLER]] altpv::MsrHalves guest_pv_read(std::uint64_t msr) noexcept {
   std::uint64_t value = 0;
-  if (altpv::guest::policy_read(msr, &value) != altpv::MsrAccess::Done)
-    return altpv::guest::native_rdmsr(msr);
-  return altpv::guest::halves(value);
+  if (altpv::guest::policy_read(msr, &value) != altpv::MsrAccess::Done) {
+    return guest_pv_replay_rdmsr(msr);
+  }
+  return {altpv::guest::lo32(value), value >> 32};
 }
 
 // Constant-index sites whose MSR goes to the hypervisor: the policy was
 // decided when the site was patched, so these only make the hypercall.
-void guest_pv_hypercall_write(std::uint32_t msr, std::uint64_t value) noexcept {
+[[ALTPV_PRESERVING_HANDLER]] void guest_pv_hypercall_write(std::uint64_t msr,
+                                                           std::uint64_t value) noexcept {
   if (altpv::guest::hypercall_write(msr, value) != altpv::MsrAccess::Done) {
-    altpv::guest::native_wrmsr(msr, value);
+    guest_pv_replay_wrmsr(msr, value);
   }
 }
 
-std::uint64_t guest_pv_hypercall_write_safe(std::uint32_t msr, std::uint64_t value) noexcept {
+[[ALTPV_PRESERVING_HANDLER]] std::uint64_t guest_pv_hypercall_write_safe(
+    std::uint64_t msr, std::uint64_t value) noexcept {
   return altpv::guest::hypercall_write(msr, value) == altpv::MsrAccess::Done
              ? 0
              : altpv::guest::kFaultStatus;
 }
 
-altpv::MsrHalves guest_pv_hypercall_read(std::uint32_t msr) noexcept {
+[[ALTPV_PRESERVING_HANDLER]] altpv::MsrRead64 guest_pv_hypercall_read(std::uint64_t msr) noexcept {
   std::uint64_t value = 0;
   if (altpv::guest::hypercall_read(msr, &value) != altpv::MsrAccess::Done) {
-    return altpv::guest::native_rdmsr(msr);
+    const altpv::MsrHalves h = guest_pv_replay_rdmsr(msr);
+    value = h.eax | h.edx << 32;
   }
-  return altpv::guest::halves(value);
+  // rdx is the site's clobber: leaving the value there too costs nothing.
+  return {value, value};
 }
 
-altpv::MsrSafeRead guest_pv_hypercall_read_safe(std::uint32_t msr) noexcept {
+[[ALTPV_PRESERVING_HANDLER]] altpv::MsrSafeRead guest_pv_hypercall_read_safe(
+    std::uint64_t msr) noexcept {
   std::uint64_t value = 0;
   const bool ok = altpv::guest::hypercall_read(msr, &value) == altpv::MsrAccess::Done;
   return {ok ? value : 0, ok ? 0 : altpv::guest::kFaultStatus};
@@ -168,12 +128,12 @@ extern const char guest_pv_stub_write[], guest_pv_stub_write_safe[], guest_pv_st
     guest_pv_stub_read64_safe[];
 }
 
-ALTPV_MSR_STUB_WRITE(guest_pv_stub_var_write, guest_pv_write);
-ALTPV_MSR_STUB_READ(guest_pv_stub_var_read, guest_pv_read);
-ALTPV_MSR_STUB_WRITE_CONST(guest_pv_stub_write, guest_pv_hypercall_write);
-ALTPV_MSR_STUB_WRITE_SAFE_CONST(guest_pv_stub_write_safe, guest_pv_hypercall_write_safe);
-ALTPV_MSR_STUB_READ_CONST(guest_pv_stub_read64, guest_pv_hypercall_read);
-ALTPV_MSR_STUB_READ_SAFE_CONST(guest_pv_stub_read64_safe, guest_pv_hypercall_read_safe);
+ALTPV_MSR_PRESERVING_STUB_WRITE(guest_pv_stub_var_write, guest_pv_write);
+ALTPV_MSR_PRESERVING_STUB_READ(guest_pv_stub_var_read, guest_pv_read);
+ALTPV_MSR_PRESERVING_STUB_WRITE_CONST(guest_pv_stub_write, guest_pv_hypercall_write);
+ALTPV_MSR_PRESERVING_STUB_WRITE_CONST(guest_pv_stub_write_safe, guest_pv_hypercall_write_safe);
+ALTPV_MSR_PRESERVING_STUB_READ(guest_pv_stub_read64, guest_pv_hypercall_read);
+ALTPV_MSR_PRESERVING_STUB_READ_SAFE_CONST(guest_pv_stub_read64_safe, guest_pv_hypercall_read_safe);
 
 namespace altpv::guest {
 namespace {
@@ -266,10 +226,7 @@ constinit GuestPvBackend backend;
 }  // namespace
 
 MsrPolicy pv_msr_policy(std::uint32_t msr) {
-  for (const PolicyEntry& e : kPolicies) {
-    if (e.msr == msr) return e.policy;
-  }
-  return MsrPolicy::Hypercall;
+  return policy_of(msr);
 }
 
 const altpv::Backend& pv_backend() {

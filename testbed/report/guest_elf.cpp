@@ -60,6 +60,9 @@ std::string reference_function(const std::string& strategy, const std::string& o
   if (strategy == "pvops_direct") {
     return "figure_pvops_direct_" + std::string(hv == Personality::Pv ? "pv_" : "native_") + op;
   }
+  // The lean-stub comparison is altpv's own site natively.
+  if (strategy == "altpv_lean" && hv != Personality::Pv) return "figure_altpv_" + op;
+  if (strategy == "altpv_lean") return "figure_altpv_lean_pv_" + op;
   return "figure_" + strategy + "_" + op;
 }
 

@@ -50,7 +50,8 @@ struct CallSiteBytes {
 };
 
 // The reference function of `strategy` for `op` under `hv`: pvops_direct
-// calls native_write_msr natively and the hypercall function under pv.
+// calls native_write_msr natively and the hypercall function under pv;
+// altpv_lean is altpv's site natively and calls a lean stub under pv.
 std::string reference_function(const std::string& strategy, const std::string& op, Personality hv);
 
 // Throws std::runtime_error when the ELF has no such function or its code

@@ -12,7 +12,8 @@
 cmake_minimum_required(VERSION 3.25)
 
 set(STRATEGIES inline_asm altpv_inline function_pointer ifunc_plt pv_ops altpv_native_stub
-               altpv_native_stub_gpr altpv_lean_stub_gpr altpv_lean_xsave)
+               altpv_native_stub_gpr altpv_lean_stub_gpr altpv_preserving_gpr
+               altpv_lean_xsave)
 set(OPS rdpid rdfsbase)
 
 file(REMOVE ${JSON})

@@ -47,6 +47,9 @@ ALTPV_LEAN_STUB(lean_stub_without_r11, clobbering_write, "rax, rcx, rdx, rsi, rd
 static_assert(ALTPV_STUB_SAVES_VECTOR_STATE == 1);
 extern "C" const char gpr_lean_write_stub[];
 extern "C" std::uint64_t gpr_stub_last_value;
+extern "C" const char preserving_write_stub[], preserving_write_stub_without_rdi[],
+    preserving_read_stub[];
+extern "C" std::uint64_t preserving_last_value, preserving_misalignment;
 
 namespace {
 
@@ -160,6 +163,34 @@ TEST(StubRegisterCheck, GeneralRegistersOnlyStubKeepsEveryRegister) {
     EXPECT_EQ(changed(before, after, 0), "") << "round " << round;
     EXPECT_EQ(gpr_stub_last_value, (before.rdx << 32) | (before.rax & 0xffffffffu));
   }
+}
+
+// The stub saves only rdi and rsi; the handler saves what it writes.
+TEST(StubRegisterCheck, PreservingStubKeepsEveryRegister) {
+  altpv::testing::XorShift64 rng{0x9e5};
+  for (int round = 0; round < 100; ++round) {
+    const NativeRegs before = altpv::testing::random_regs(rng);
+    NativeRegs after = before;
+    preserving_misalignment = 0;
+    call_with_regs(&after, preserving_write_stub);
+    EXPECT_EQ(changed(before, after, 0), "") << "round " << round;
+    EXPECT_EQ(preserving_last_value, (before.rdx << 32) | (before.rax & 0xffffffffu));
+    EXPECT_EQ(preserving_misalignment, 0u) << "round " << round;
+    // The read returns the index in edx:eax, upper halves zero.
+    after = before;
+    call_with_regs(&after, preserving_read_stub);
+    EXPECT_EQ(changed(before, after, kAxDx), "") << "round " << round;
+    EXPECT_EQ(after.rax, before.rcx & 0xffffffffu);
+    EXPECT_EQ(after.rdx, 0u);
+    EXPECT_EQ(preserving_misalignment, 0u) << "round " << round;
+  }
+}
+
+TEST(StubRegisterCheck, CatchesAPreservingStubThatForgetsARegister) {
+  const NativeRegs before = numbered_regs();
+  NativeRegs after = before;
+  call_with_regs(&after, preserving_write_stub_without_rdi);
+  EXPECT_EQ(changed(before, after, 0), "rdi ");
 }
 
 TEST(StubOutputs, ReadsLeaveTheValueWhereTheNativeInstructionWould) {

@@ -8,6 +8,7 @@
 // (docs/testbed.md).
 // Strategies: altpv (an MSR the PV backend serves through its generic stub
 // and C++ handler), altpv_stub (an MSR it serves with a hand-written stub),
+// altpv_lean (the generic path before preserving stubs, for comparison),
 // pvops_indirect and pvops_direct (Linux's shapes). Natively both altpv
 // strategies are the instruction. The op context_switch is a whole function
 // that keeps eight values live across three MSR writes, spills included.
@@ -19,6 +20,7 @@
 #include "console.h"
 #include "expect.h"
 #include "hypercall.h"
+#include "pv_msr_calls.h"
 #include "test_registry.h"
 
 namespace {
@@ -50,6 +52,33 @@ extern "C" [[gnu::noinline]] void hypercall_write_msr(std::uint32_t msr, std::ui
 extern "C" [[gnu::noinline]] std::uint64_t hypercall_read_msr(std::uint32_t msr) {
   return altpv::guest::hypercall(Hypercall::MsrRead, msr).value;
 }
+
+// The generic path as it was before preserving stubs, for the altpv_lean
+// figures: lean stubs (msr_backend.h), which save every caller-saved
+// register the op keeps, around the same hypercalls in ordinary C-ABI
+// handlers.
+extern "C" void figure_lean_write(std::uint32_t msr, std::uint64_t value) noexcept {
+  if (altpv::guest::hypercall_write(msr, value) != altpv::MsrAccess::Done) {
+    guest_pv_replay_wrmsr(msr, value);
+  }
+}
+extern "C" altpv::MsrHalves figure_lean_read64(std::uint32_t msr) noexcept {
+  std::uint64_t value = 0;
+  if (altpv::guest::hypercall_read(msr, &value) != altpv::MsrAccess::Done) {
+    return guest_pv_replay_rdmsr(msr);
+  }
+  return {static_cast<std::uint32_t>(value), value >> 32};
+}
+extern "C" altpv::MsrHalves figure_lean_read(std::uint32_t msr) noexcept {
+  if (altpv::guest::policy_of(msr) == altpv::guest::MsrPolicy::PassThrough) {
+    return guest_pv_replay_rdmsr(msr);
+  }
+  return figure_lean_read64(msr);
+}
+extern "C" const char figure_lean_stub_write[], figure_lean_stub_read[], figure_lean_stub_read64[];
+ALTPV_MSR_STUB_WRITE_CONST(figure_lean_stub_write, figure_lean_write);
+ALTPV_MSR_STUB_READ(figure_lean_stub_read, figure_lean_read);
+ALTPV_MSR_STUB_READ_CONST(figure_lean_stub_read64, figure_lean_read64);
 
 struct PvCpuOps {
   void (*write_msr)(std::uint32_t msr, std::uint32_t lo, std::uint32_t hi);
@@ -144,6 +173,30 @@ extern "C" {
 [[gnu::noinline]] void figure_altpv_stub_wrmsr_ns_const(std::uint64_t v) {
   altpv::wrmsr_ns(kStubWriteMsr, v);
 }
+// altpv_lean under PV: what altpv's patched site holds (the setup, the
+// call, and for the 14-byte constant-index read the 4 bytes of NOP after
+// its 10), calling the lean stubs. Natively the strategy is altpv's site.
+[[gnu::noinline]] void figure_altpv_lean_pv_wrmsr_ns_const(std::uint64_t v) {
+  asm volatile(ALTPV_MSR_WRITE_SETUP "; call figure_lean_stub_write"
+               :
+               : "a"(v), [msr] "i"(altpv::testbed::kMsr0.index)
+               : "rcx", "rdx", "memory");
+}
+[[gnu::noinline]] void figure_altpv_lean_pv_rdmsr_const(std::uint64_t) {
+  std::uint64_t value;
+  asm volatile(ALTPV_MSR_READ_SETUP "; call figure_lean_stub_read64; .nops 4"
+               : "=a"(value)
+               : [msr] "i"(altpv::testbed::kMsr0.index)
+               : "rcx", "rdx");
+  asm volatile("" : : "r"(value));
+}
+[[gnu::noinline]] void figure_altpv_lean_pv_rdmsr_var(std::uint64_t msr) {
+  std::uint32_t lo, hi;
+  asm volatile("call figure_lean_stub_read"
+               : "=a"(lo), "=d"(hi)
+               : "c"(static_cast<std::uint32_t>(msr)));
+  asm volatile("" : : "r"(lo | std::uint64_t{hi} << 32));
+}
 [[gnu::noinline]] void figure_altpv_rdmsr_const(std::uint64_t) {
   asm volatile("" : : "r"(altpv::rdmsr(altpv::testbed::kMsr0)));
 }
@@ -221,12 +274,18 @@ void figures_msr() {
        pv ? figure_pvops_direct_pv_wrmsr_ns_const : figure_pvops_direct_native_wrmsr_ns_const,
        0x1234},
       {"altpv_stub", "wrmsr_ns_const", figure_altpv_stub_wrmsr_ns_const, 0x1234},
+      {"altpv_lean", "wrmsr_ns_const",
+       pv ? figure_altpv_lean_pv_wrmsr_ns_const : figure_altpv_wrmsr_ns_const, 0x1234},
       {"altpv", "rdmsr_var", figure_altpv_rdmsr_var, kMsr},
+      {"altpv_lean", "rdmsr_var", pv ? figure_altpv_lean_pv_rdmsr_var : figure_altpv_rdmsr_var,
+       kMsr},
       {"pvops_indirect", "rdmsr_var", figure_pvops_indirect_rdmsr_var, kMsr},
       {"pvops_direct", "rdmsr_var",
        pv ? figure_pvops_direct_pv_rdmsr_var : figure_pvops_direct_native_rdmsr_var, kMsr},
       {"altpv", "rdmsr_const", figure_altpv_rdmsr_const, 0},
       {"altpv_stub", "rdmsr_const", figure_altpv_stub_rdmsr_const, 0},
+      {"altpv_lean", "rdmsr_const",
+       pv ? figure_altpv_lean_pv_rdmsr_const : figure_altpv_rdmsr_const, 0},
       {"pvops_indirect", "rdmsr_const", figure_pvops_indirect_rdmsr_const, 0},
       {"pvops_direct", "rdmsr_const",
        pv ? figure_pvops_direct_pv_rdmsr_const : figure_pvops_direct_native_rdmsr_const, 0},

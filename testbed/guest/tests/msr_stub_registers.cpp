@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
-// msr.stub_registers: every stub the PV backend hands out for a constant-
-// index MSR site (generic and hand-written, per op and per kind of MSR) is
-// called the way its patched site calls it, with all general-purpose
-// registers random: afterwards only the site's outputs and clobbers may
-// differ. A hand-written stub built broken on purpose (it forgets rsi) must
-// be caught. Under hvm the hypercalls fail and the stubs replay the native
-// instruction, so the replay path is covered too.
+// msr.stub_registers: every stub the PV backend hands out for an MSR site
+// (generic and hand-written, per op and per kind of MSR, constant and
+// variable index) is called the way its patched site calls it, with all
+// general-purpose registers random: afterwards only the site's outputs and
+// clobbers may differ. Two stubs built broken on purpose must be caught: a
+// hand-written one that forgets rsi, and a preserving one (the generic
+// kind) that forgets rdi. Under hvm the hypercalls fail and the stubs
+// replay the native instruction, so the replay path is covered too.
 #include "abi/abi.h"
 #include "altpv/backend.h"
 #include "altpv/msr.h"
+#include "altpv/msr_backend.h"
 #include "console.h"
 #include "expect.h"
 #include "pv_backend.h"
@@ -24,6 +26,14 @@ asm(GUEST_PV_MSR_STUB_MACROS
     "guest_pv_msr_write_stub guest_pv_write_testbed1_broken, 0x40000101, "
     "0\n" GUEST_PV_MSR_STUB_PURGE);
 extern "C" const char guest_pv_write_testbed1_broken[];
+
+// The variable-index read stub's shape with an empty save list: it loads
+// rdi with the index and never restores it.
+extern "C" {
+[[ALTPV_PRESERVING_HANDLER]] altpv::MsrHalves guest_pv_read(std::uint64_t msr) noexcept;
+extern const char guest_pv_stub_var_read_broken[];
+}
+ALTPV_PRESERVING_STUB(guest_pv_stub_var_read_broken, guest_pv_read, "", "mov %ecx, %edi", "");
 
 namespace altpv::guest {
 namespace {
@@ -55,6 +65,27 @@ constexpr OpCase kOps[] = {
 // hypercall fails: plain ops would #GP, so only _safe ops run on it).
 constexpr std::uint32_t kMsrs[] = {altpv::testbed::kMsr0.index, altpv::testbed::kMsr1.index,
                                    altpv::testbed::kMsr2.index, 0x40000fff};
+
+// Variable-index sites keep every register but the op's outputs. One MSR
+// per policy: hypercall, dropped writes, pass-through reads (TSC_AUX takes
+// only 32-bit values, so it is read, never written, here).
+struct VarCase {
+  const char* name;
+  std::uint16_t op;
+  std::uint32_t msr;
+  unsigned outputs;
+};
+
+constexpr unsigned kRaxRdx = reg_bit(Reg::Rax) | reg_bit(Reg::Rdx);
+
+constexpr VarCase kVarCases[] = {
+    {"wrmsr", ALTPV_OP_WRMSR, altpv::testbed::kMsr0.index, 0},
+    {"wrmsr_ns", ALTPV_OP_WRMSR_NS, altpv::testbed::kMsr0.index, 0},
+    {"wrmsr_ns", ALTPV_OP_WRMSR_NS, altpv::testbed::kMsr3.index, 0},
+    {"rdmsr", ALTPV_OP_RDMSR, altpv::testbed::kMsr0.index, kRaxRdx},
+    {"rdmsr", ALTPV_OP_RDMSR, altpv::testbed::kMsr3.index, kRaxRdx},
+    {"rdmsr", ALTPV_OP_RDMSR, altpv::msr::kIa32TscAux.index, kRaxRdx},
+};
 
 bool is_safe(std::uint16_t op) {
   return op == ALTPV_OP_WRMSR_SAFE || op == ALTPV_OP_WRMSR_NS_SAFE || op == ALTPV_OP_RDMSR64_SAFE;
@@ -102,6 +133,21 @@ void msr_stub_registers() {
       }
     }
   }
+  for (const VarCase& c : kVarCases) {
+    const altpv::SiteCode code =
+        backend.code(altpv::CallSite{c.op, 0, false, altpv::AltKind::Call, 3});
+    EXPECT_TRUE(code.form == altpv::SiteCode::Form::Call);
+    if (code.form != altpv::SiteCode::Form::Call) continue;
+    ++stubs;
+    for (int round = 0; round < kRounds; ++round) {
+      NativeRegs before = altpv::testing::random_regs(rng);
+      before.rcx = c.msr;
+      NativeRegs after = before;
+      guest_call_with_regs(&after, code.stub);
+      const auto changed = altpv::testing::changed_registers(before, after, c.outputs);
+      if (changed.text[0] != '\0') report("variable-index stub", c.name, c.msr, changed.text);
+    }
+  }
   Line().out().str("msr.stub_registers: ").dec(stubs).str(" stubs checked");
 
   // The broken stub loses rsi: the same check must say so.
@@ -111,6 +157,17 @@ void msr_stub_registers() {
   const auto changed = altpv::testing::changed_registers(before, after, kRcxRdx);
   EXPECT_TRUE(changed.text[0] == 'r' && changed.text[1] == 's' && changed.text[2] == 'i' &&
               changed.text[3] == ' ' && changed.text[4] == '\0');
+
+  // The broken preserving stub loses rdi (the index it loads there), and
+  // nothing else: its handler keeps every register.
+  before = altpv::testing::random_regs(rng);
+  before.rcx = altpv::testbed::kMsr0.index;
+  after = before;
+  guest_call_with_regs(&after, guest_pv_stub_var_read_broken);
+  const auto changed_var = altpv::testing::changed_registers(before, after, kRaxRdx);
+  EXPECT_TRUE(changed_var.text[0] == 'r' && changed_var.text[1] == 'd' &&
+              changed_var.text[2] == 'i' && changed_var.text[3] == ' ' &&
+              changed_var.text[4] == '\0');
 }
 
 GUEST_TEST("msr.stub_registers", msr_stub_registers);

@@ -324,6 +324,15 @@ TEST_F(UnpatchedGuest, CallSiteBytesLeaveOutTheReturn) {
   EXPECT_NE(b.disassembly.find("cs wrmsr"), std::string::npos) << b.disassembly;
   EXPECT_EQ(reference_function("pvops_direct", "rdmsr_var", Personality::Pv),
             "figure_pvops_direct_pv_rdmsr_var");
+  EXPECT_EQ(reference_function("altpv_lean", "rdmsr_var", Personality::Pv),
+            "figure_altpv_lean_pv_rdmsr_var");
+  EXPECT_EQ(reference_function("altpv_lean", "rdmsr_var", Personality::Hvm),
+            "figure_altpv_rdmsr_var");
+  for (const Personality hv : {Personality::Hvm, Personality::Pv}) {
+    EXPECT_GT(
+        call_site_bytes(file_.elf, reference_function("altpv_lean", "rdmsr_const", hv)).symbol_size,
+        0u);
+  }
   EXPECT_THROW(call_site_bytes(file_.elf, "no_such_function"), std::runtime_error);
 }
 
