@@ -54,6 +54,12 @@ class Machine {
   bool start_ap(std::uint32_t index, ApStart start);
   // Blocks an AP thread until start_ap or the end of the run.
   std::optional<ApStart> wait_for_start(std::uint32_t index);
+  // SyncCores: returns once every vCPU but `caller` that was inside KVM_RUN
+  // at the call has left it (a VM exit serialises it; so does its next
+  // entry). A vCPU outside KVM_RUN (handling an exit, waiting to start,
+  // parked, finished) is synchronised already. Returns how many vCPUs it
+  // kicked, or nothing when the run ended meanwhile.
+  std::optional<std::uint32_t> sync_cores(std::uint32_t caller);
   // Ends the run (first caller wins) and kicks every vCPU out of KVM_RUN.
   // Any thread may call it, a vCPU thread included.
   void end_run(RunEnd end);
