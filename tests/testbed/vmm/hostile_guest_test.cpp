@@ -128,16 +128,16 @@ constexpr int kSyncRuns = 3;
 
 TEST_F(HostileGuest, SyncCoresWaitsForEveryVcpuInTheGuest) {
   for (int run = 0; run < kSyncRuns; ++run) {
-    VmmOutcome out = run_vmm("sync_cores", {"--vcpus", "2", "--timeout", "30", "GUEST", "--",
-                                            "window"});
+    VmmOutcome out =
+        run_vmm("sync_cores", {"--vcpus", "2", "--timeout", "30", "GUEST", "--", "window"});
     ASSERT_EQ(out.exit_code, 0) << "run " << run << ":\n" << out.output;
   }
 }
 
 TEST_F(HostileGuest, SyncCoresFromEveryVcpuAtOnce) {
   for (int run = 0; run < kSyncRuns; ++run) {
-    VmmOutcome out = run_vmm("sync_cores", {"--vcpus", "4", "--timeout", "30", "GUEST", "--",
-                                            "concurrent"});
+    VmmOutcome out =
+        run_vmm("sync_cores", {"--vcpus", "4", "--timeout", "30", "GUEST", "--", "concurrent"});
     ASSERT_EQ(out.exit_code, 0) << "run " << run << ":\n" << out.output;
   }
 }
@@ -147,8 +147,7 @@ TEST_F(HostileGuest, SyncCoresWhileAnotherVcpuEndsTheRun) {
     VmmOutcome out =
         run_vmm("sync_cores", {"--vcpus", "4", "--timeout", "30", "GUEST", "--", "ends"});
     ASSERT_EQ(out.exit_code, 0) << "run " << run << ":\n" << out.output;
-    ASSERT_NE(out.err.find("PASS: vCPU 3: guest called Exit(0)"), std::string::npos)
-        << out.output;
+    ASSERT_NE(out.err.find("PASS: vCPU 3: guest called Exit(0)"), std::string::npos) << out.output;
   }
 }
 
