@@ -15,7 +15,7 @@
 namespace altpv::guest {
 
 struct LoadedModule {
-  std::uintptr_t base = 0;     // where it was copied
+  std::uintptr_t base = 0;      // where it was copied
   const char* error = nullptr;  // why it could not load, else null
   altpv::ApplyStats patching;
   altpv::AttachResult keys;

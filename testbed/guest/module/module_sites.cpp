@@ -13,7 +13,8 @@ extern "C" const char __text_start[], __text_end[], __module_end[];
 namespace altpv::guest {
 namespace {
 
-constinit altpv::Key module_key;
+// In .data: a flat image carries no .bss.
+[[gnu::section(".data.module_key")]] constinit altpv::Key module_key;
 
 [[gnu::noinline]] unsigned value_site() {
   unsigned v;
@@ -42,24 +43,25 @@ static_assert(kModuleHypervisor == 0x4242);
 
 }  // namespace
 
-extern "C" [[gnu::used, gnu::section(".module_header")]] constinit const ModuleHeader
-    module_header = {kModuleMagic,
-                     __module_end,
-                     __start_altpv_sites,
-                     __stop_altpv_sites,
-                     __start_altpv_alts,
-                     __stop_altpv_alts,
-                     __start_altpv_repl,
-                     __stop_altpv_repl,
-                     __start_altpv_key_sites,
-                     __stop_altpv_key_sites,
-                     __start_altpv_key_refs,
-                     __stop_altpv_key_refs,
-                     __text_start,
-                     __text_end,
-                     &module_key,
-                     value_site,
-                     arith_site,
-                     feature_site};
+extern "C"
+    [[gnu::used, gnu::section(".module_header")]] constinit const ModuleHeader module_header = {
+        kModuleMagic,
+        __module_end,
+        __start_altpv_sites,
+        __stop_altpv_sites,
+        __start_altpv_alts,
+        __stop_altpv_alts,
+        __start_altpv_repl,
+        __stop_altpv_repl,
+        __start_altpv_key_sites,
+        __stop_altpv_key_sites,
+        __start_altpv_key_refs,
+        __stop_altpv_key_refs,
+        __text_start,
+        __text_end,
+        &module_key,
+        value_site,
+        arith_site,
+        feature_site};
 
 }  // namespace altpv::guest
