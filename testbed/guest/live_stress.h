@@ -27,6 +27,26 @@ inline constexpr unsigned kArithInput = 0x10700;
 inline constexpr unsigned kArithEnabled = kArithInput + 0x300;   // add $0x300, %eax
 inline constexpr unsigned kArithDisabled = kArithInput ^ 0x500;  // xor $0x500, %eax: first byte
 
+// The two sites, for key K; an image instantiates them once, for its own key
+// (noinline: one copy of each site, which every caller runs).
+template <altpv::Key& K>
+[[gnu::noinline]] unsigned stress_value_site() {
+  unsigned v;
+  asm volatile(ALTPV_KEY_SITE(ALTPV_KEY_REF, "mov $0x1111, %%eax", "mov $0x2222, %%eax")
+               : "=a"(v)
+               : ALTPV_KEY_OPERAND(K));
+  return v;
+}
+
+template <altpv::Key& K>
+[[gnu::noinline]] unsigned stress_arith_site(unsigned x) {
+  asm volatile(ALTPV_KEY_SITE(ALTPV_KEY_REF, "add $0x300, %%eax", "xor $0x500, %%eax")
+               : "+a"(x)
+               : ALTPV_KEY_OPERAND(K)
+               : "cc");
+  return x;
+}
+
 // Runs the stress on every vCPU the machine has; reports failures with the
 // EXPECT macros of the running test case.
 void run_live_stress(const StressSites& sites);

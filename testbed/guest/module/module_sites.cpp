@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
-// The guest's test module: a key with two sites, the same shapes as the
-// guest's own live.key_stress key (live_stress.h), and a feature site that
-// the loader patches with the boot's decisions. Compiled position
+// The guest's test module: a key with the two sites of a stress run
+// (live_stress.h), like the guest's own live.key_stress key, and a feature
+// site that the loader patches with the boot's decisions. Compiled position
 // independent, with no reference outside the module.
 #include "altpv/key.h"
 #include "altpv/linked_site_table.h"
 #include "altpv/site.h"
+#include "live_stress.h"
 #include "module_header.h"
 
 extern "C" const char __text_start[], __text_end[], __module_end[];
@@ -15,22 +16,6 @@ namespace {
 
 // In .data: a flat image carries no .bss.
 [[gnu::section(".data.module_key")]] constinit altpv::Key module_key;
-
-[[gnu::noinline]] unsigned value_site() {
-  unsigned v;
-  asm volatile(ALTPV_KEY_SITE(ALTPV_KEY_REF, "mov $0x1111, %%eax", "mov $0x2222, %%eax")
-               : "=a"(v)
-               : ALTPV_KEY_OPERAND(module_key));
-  return v;
-}
-
-[[gnu::noinline]] unsigned arith_site(unsigned x) {
-  asm volatile(ALTPV_KEY_SITE(ALTPV_KEY_REF, "add $0x300, %%eax", "xor $0x500, %%eax")
-               : "+a"(x)
-               : ALTPV_KEY_OPERAND(module_key)
-               : "cc");
-  return x;
-}
 
 [[gnu::noinline]] unsigned feature_site() {
   unsigned v;
@@ -60,8 +45,8 @@ extern "C"
         __text_start,
         __text_end,
         &module_key,
-        value_site,
-        arith_site,
+        stress_value_site<module_key>,
+        stress_arith_site<module_key>,
         feature_site};
 
 }  // namespace altpv::guest

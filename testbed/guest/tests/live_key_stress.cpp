@@ -15,30 +15,14 @@ namespace {
 
 constinit altpv::Key stress_key;
 
-// noinline: one copy of each site, which every caller runs.
-[[gnu::noinline]] unsigned value_site() {
-  unsigned v;
-  asm volatile(ALTPV_KEY_SITE(ALTPV_KEY_REF, "mov $0x1111, %%eax", "mov $0x2222, %%eax")
-               : "=a"(v)
-               : ALTPV_KEY_OPERAND(stress_key));
-  return v;
-}
-
-[[gnu::noinline]] unsigned arith_site(unsigned x) {
-  asm volatile(ALTPV_KEY_SITE(ALTPV_KEY_REF, "add $0x300, %%eax", "xor $0x500, %%eax")
-               : "+a"(x)
-               : ALTPV_KEY_OPERAND(stress_key)
-               : "cc");
-  return x;
-}
-
 altpv::KeySwitch set_stress_key(bool enabled) {
   return stress_key.set(enabled);
 }
 
 void live_key_stress() {
   EXPECT_TRUE(boot_key_sites().sites >= 2);
-  run_live_stress({"guest", set_stress_key, value_site, arith_site});
+  run_live_stress(
+      {"guest", set_stress_key, stress_value_site<stress_key>, stress_arith_site<stress_key>});
 }
 
 GUEST_TEST("live.key_stress", live_key_stress);
