@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* SyncCores under hostile use. Command line "window": an AP spins without
    exits inside a MarkerBegin/MarkerEnd window while the BSP calls SyncCores
-   kSyncs times; every call must have kicked the AP (rdx, summed) and waited
+   SYNCS times; every call must have kicked the AP (rdx, summed) and waited
    for it: the AP's window must count at least as many exits as the calls
    kicked it. "concurrent": the BSP and three APs call SyncCores at once,
    and the APs halt when done while the others go on. "ends": two APs spin,
