@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// `list`: every site with its original and alternatives, decoded.
+// `list`: every site with its original and alternatives, decoded; then every
+// key site with its key and its two states.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -10,6 +11,7 @@
 #include "commands.h"
 #include "disassembly_output.h"
 #include "inspected_file.h"
+#include "key_site_checker.h"
 
 namespace altpv::inspect {
 namespace {
@@ -82,6 +84,49 @@ void print_site(std::FILE* out, const InspectedFile& f, std::size_t index) {
   }
 }
 
+// A key site's states, as its record holds them: the original is the
+// disabled state, the one alternative the enabled state.
+struct KeyStates {
+  std::span<const std::uint8_t> disabled, enabled;
+};
+
+std::optional<KeyStates> key_states(const InspectedFile& f, const KeySite& k) {
+  if (!k.record) return std::nullopt;
+  const KeyTable& table = f.image.key_table();
+  if (validate_site(table.sites, *k.record) != Refusal::None) return std::nullopt;
+  const SiteRecord& site = table.sites.sites_begin[*k.record];
+  if (site.nalts != 1) return std::nullopt;
+  return KeyStates{original_bytes(site), carried_bytes(alternatives(site)[0])};
+}
+
+json key_site_json(const InspectedFile& f, const KeySite& k) {
+  json j = {{"index", k.ref},
+            {"address", fmt::format("{:#x}", k.site)},
+            {"symbol", f.symbols.describe(k.site)},
+            {"key", fmt::format("{:#x}", k.key)}};
+  if (!k.problems.empty()) j["problems"] = k.problems;
+  if (const auto states = key_states(f, k)) {
+    j["length"] = states->disabled.size();
+    for (const auto& [name, bytes] :
+         {std::pair{"disabled", states->disabled}, std::pair{"enabled", states->enabled}}) {
+      j[name] = {{"bytes", hex_bytes(bytes)},
+                 {"instructions", disassembly_json(disassemble(bytes, k.site))}};
+    }
+  }
+  return j;
+}
+
+void print_key_site(std::FILE* out, const InspectedFile& f, const KeySite& k) {
+  fmt::print(out, "{} key {:#x}\n", key_site_label(f, k), k.key);
+  for (const std::string& p : k.problems) fmt::print(out, "  problem: {}\n", p);
+  const auto states = key_states(f, k);
+  if (!states) return;
+  fmt::print(out, "  disabled (the original) len {}\n", states->disabled.size());
+  print_disassembly(out, disassemble(states->disabled, k.site), k.site);
+  fmt::print(out, "  enabled len {}\n", states->enabled.size());
+  print_disassembly(out, disassemble(states->enabled, k.site), k.site);
+}
+
 }  // namespace
 
 int run_list(const ListOptions& options, std::FILE* out) {
@@ -94,14 +139,18 @@ int print_list(const InspectedFile& f, const ListOptions& options, std::FILE* ou
   for (std::size_t i = 0; i < table.size(); ++i) {
     if (validate_site(table, i) != Refusal::None) ++invalid;
   }
+  const std::vector<KeySite> keys = key_sites(f);
   if (options.json) {
     json sites = json::array();
     for (std::size_t i = 0; i < table.size(); ++i) sites.push_back(site_json(f, i));
-    fmt::print(out, "{}\n", json_text(json{{"file", f.elf.path()}, {"sites", sites}}));
-  } else if (!f.image.has_sites()) {
-    fmt::print(out, "{}: no altpv sites\n", f.elf.path());
+    json key_list = json::array();
+    for (const KeySite& k : keys) key_list.push_back(key_site_json(f, k));
+    fmt::print(out, "{}\n",
+               json_text(json{{"file", f.elf.path()}, {"sites", sites}, {"key_sites", key_list}}));
   } else {
+    if (!f.image.has_sites()) fmt::print(out, "{}: no altpv sites\n", f.elf.path());
     for (std::size_t i = 0; i < table.size(); ++i) print_site(out, f, i);
+    for (const KeySite& k : keys) print_key_site(out, f, k);
   }
   if (invalid == 0) return kExitOk;
   fmt::print(err, "altpv-inspect: {}: {} of {} site records invalid\n", f.elf.path(), invalid,

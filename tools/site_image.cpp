@@ -37,16 +37,31 @@ void require_table(const ElfFile& elf, const Section& s, std::size_t record) {
 }  // namespace
 
 SiteImage::SiteImage(const ElfFile& elf) {
-  const Section* sites = elf.find_section(kSitesSection);
-  if (sites == nullptr || sites->size == 0) return;
+  const auto non_empty = [&](const char* name) {
+    const Section* s = elf.find_section(name);
+    return s != nullptr && s->size != 0 ? s : nullptr;
+  };
+  const Section* sites = non_empty(kSitesSection);
+  const Section* key_sites = non_empty(kKeySitesSection);
+  const Section* key_refs = non_empty(kKeyRefsSection);
+  if (sites == nullptr && key_sites == nullptr) return;
   const Section* alts = elf.find_section(kAltsSection);
   const Section* repl = elf.find_section(kReplSection);
-  require_table(elf, *sites, sizeof(SiteRecord));
+  const Section* records = sites != nullptr ? sites : key_sites;
+  if (sites != nullptr) require_table(elf, *sites, sizeof(SiteRecord));
+  if (key_sites != nullptr) {
+    require_table(elf, *key_sites, sizeof(SiteRecord));
+    if (key_refs == nullptr) {
+      elf.fail(fmt::format("section {} missing or empty, but {} has {} records", kKeyRefsSection,
+                           kKeySitesSection, key_sites->size / sizeof(SiteRecord)));
+    }
+    require_table(elf, *key_refs, sizeof(KeyRef));
+  }
   // A table whose sites have no alternatives may have no altpv_alts at all.
   if (alts != nullptr) require_table(elf, *alts, sizeof(AltRecord));
   if (repl == nullptr || repl->size == 0) {
     elf.fail(fmt::format("section {} missing or empty, but {} has {} records", kReplSection,
-                         kSitesSection, sites->size / sizeof(SiteRecord)));
+                         records->name, records->size / sizeof(SiteRecord)));
   }
   require_table(elf, *repl, 1);
 
@@ -80,8 +95,10 @@ SiteImage::SiteImage(const ElfFile& elf) {
   }
 
   const auto at = [&](std::uint64_t address) { return buffer_.get() + (address - base_); };
-  table_.sites_begin = reinterpret_cast<const SiteRecord*>(at(sites->addr));
-  table_.sites_end = reinterpret_cast<const SiteRecord*>(at(sites->addr + sites->size));
+  if (sites != nullptr) {
+    table_.sites_begin = reinterpret_cast<const SiteRecord*>(at(sites->addr));
+    table_.sites_end = reinterpret_cast<const SiteRecord*>(at(sites->addr + sites->size));
+  }
   if (alts != nullptr && alts->size != 0) {
     table_.alts_begin = reinterpret_cast<const AltRecord*>(at(alts->addr));
     table_.alts_end = reinterpret_cast<const AltRecord*>(at(alts->addr + alts->size));
@@ -90,6 +107,14 @@ SiteImage::SiteImage(const ElfFile& elf) {
   table_.repl_end = at(repl->addr + repl->size);
   table_.text_begin = reinterpret_cast<std::uintptr_t>(at(text_lo));
   table_.text_end = reinterpret_cast<std::uintptr_t>(at(text_hi));
+  if (key_sites != nullptr) {
+    key_table_.sites = table_;
+    key_table_.sites.sites_begin = reinterpret_cast<const SiteRecord*>(at(key_sites->addr));
+    key_table_.sites.sites_end =
+        reinterpret_cast<const SiteRecord*>(at(key_sites->addr + key_sites->size));
+    key_table_.refs_begin = reinterpret_cast<const KeyRef*>(at(key_refs->addr));
+    key_table_.refs_end = reinterpret_cast<const KeyRef*>(at(key_refs->addr + key_refs->size));
+  }
 }
 
 std::optional<std::span<const std::uint8_t>> SiteImage::bytes_at(std::uint64_t address,

@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 
+#include "altpv/engine/key_sites.h"
 #include "altpv/engine/site_records.h"
 #include "elf_file.h"
 
@@ -19,6 +20,8 @@ namespace altpv::inspect {
 inline constexpr const char* kSitesSection = "altpv_sites";
 inline constexpr const char* kAltsSection = "altpv_alts";
 inline constexpr const char* kReplSection = "altpv_repl";
+inline constexpr const char* kKeySitesSection = "altpv_key_sites";
+inline constexpr const char* kKeyRefsSection = "altpv_key_refs";
 
 class SiteImage {
  public:
@@ -31,6 +34,10 @@ class SiteImage {
   bool has_sites() const { return table_.size() != 0; }
   // The table, with text_begin/text_end spanning the executable sections.
   const SiteTable& table() const { return table_; }
+  // The key sites (altpv/key.h), with the same alternatives, bytes and text;
+  // empty when the file has none.
+  const KeyTable& key_table() const { return key_table_; }
+  bool has_key_sites() const { return key_table_.size() != 0; }
 
   std::uint64_t vaddr(std::uintptr_t buffer_address) const {
     return buffer_address - reinterpret_cast<std::uintptr_t>(buffer_.get()) + base_;
@@ -49,6 +56,7 @@ class SiteImage {
   std::unique_ptr<std::uint8_t[], Free> buffer_;
   std::size_t size_ = 0;
   SiteTable table_;
+  KeyTable key_table_;
 };
 
 }  // namespace altpv::inspect

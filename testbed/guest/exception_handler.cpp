@@ -5,6 +5,7 @@
 #include "console.h"
 #include "hypercall.h"
 #include "invalid_opcode.h"
+#include "live_keys.h"
 #include "panic.h"
 
 namespace altpv::guest {
@@ -88,6 +89,13 @@ extern "C" void handle_exception(altpv::guest::ExceptionFrame* frame) {
         break;
       case InvalidOpcode::Genuine:
         break;
+    }
+  }
+  // An int3 of a key switch: on to the old or the new state, never a mix.
+  if (frame->vector == kBreakpoint) {
+    if (const std::uintptr_t to = route_breakpoint(frame->rip)) {
+      frame->rip = to;
+      return;
     }
   }
   if (apply_fixup(*frame)) return;

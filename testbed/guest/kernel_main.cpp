@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 // The BSP's C++ entry (from guest_entry in entry.S): exceptions first, so
-// that anything after is reported; then the boot block; then patching, before
-// any patched site runs; then the tests, which end the guest.
+// that anything after is reported; then the boot block; then patching, and
+// the key sites, before any of those sites runs; then the tests, which end
+// the guest.
 #include "abi/abi.h"
 #include "boot.h"
 #include "boot_patching.h"
 #include "idt.h"
+#include "live_keys.h"
 #include "test_runner.h"
 
 extern "C" [[noreturn]] void kernel_main(const altpv::testbed::BootInfo* info) {
@@ -13,5 +15,6 @@ extern "C" [[noreturn]] void kernel_main(const altpv::testbed::BootInfo* info) {
   altpv::guest::idt_load();
   altpv::guest::boot_init(info);
   altpv::guest::patch_at_boot(altpv::guest::cmdline());
+  altpv::guest::attach_live_keys();
   altpv::guest::run_tests(altpv::guest::cmdline());
 }

@@ -73,6 +73,12 @@ void add_record(GuestOutput& out, const json& j) {
   } else if (type == "exception") {
     out.exceptions.push_back({j.at("vector"), j.at("name"), hex_field(j, "error_code"),
                               hex_field(j, "rip"), j.at("vcpu")});
+  } else if (type == "live_keys") {
+    out.live_keys.push_back({j.at("sites"), j.at("vcpus_running"), j.at("toggles"),
+                             j.at("failed_switches"), j.at("calls"), j.at("enabled"),
+                             j.at("disabled"), j.at("wrong"), j.at("add_up"), j.at("syncs"),
+                             j.at("vcpus_kicked"), j.at("writes"), j.at("int3_hits"), j.at("exits"),
+                             j.at("exits_io"), j.at("tsc_cycles")});
   } else if (type == "truncated") {
     throw ParseError("the guest cut a " + j.at("of").get<std::string>() +
                      " record short (longer than its console line)");

@@ -77,6 +77,17 @@ struct ExceptionRecord {
   unsigned vcpu = 0;
 };
 
+// `live_keys`: one live-key stress run (live_stress.h in the guest).
+struct LiveKeysRecord {
+  std::string sites;  // whose key sites: "guest"
+  std::uint64_t vcpus_running = 0, toggles = 0, failed_switches = 0;
+  std::uint64_t calls = 0, enabled = 0, disabled = 0, wrong = 0;
+  bool add_up = false;
+  std::uint64_t syncs = 0, vcpus_kicked = 0, writes = 0, int3_hits = 0;
+  std::uint64_t exits = 0, exits_io = 0;  // the toggling vCPU's, over the toggle loop
+  std::uint64_t tsc_cycles = 0;           // the toggle loop
+};
+
 // Every record of one boot, by type, each in console order.
 struct GuestOutput {
   std::optional<PatchingRecord> patching;
@@ -85,6 +96,7 @@ struct GuestOutput {
   std::vector<FigureRecord> figures;
   std::vector<std::string> test_cases;  // `test_case`, from `list`
   std::vector<ExceptionRecord> exceptions;
+  std::vector<LiveKeysRecord> live_keys;
 };
 
 // Throws ParseError naming the line and the problem: not JSON, an unknown

@@ -60,7 +60,11 @@ void VcpuRunner::run() {
       vcpu_.set_regs(regs);
     }
     while (!machine_.state().ended()) {
-      if (!vcpu_.run()) continue;  // kicked: the loop condition decides
+      if (!vcpu_.run()) {
+        // Kicked (SyncCores, the end of the run): an exit like any other.
+        count_exit(ExitKind::Other);
+        continue;  // the loop condition decides
+      }
       if (dispatch() == Next::Stop) return;
       if (machine_.bank().log_full()) {
         end_at_limit(fmt::format("more than {} MSR accesses to log (the --msr-log limit)",

@@ -93,6 +93,13 @@ VcpuRunner::Next VcpuRunner::handle_hypercall(std::uint32_t number) {
       count_exit(ExitKind::Emulated);
       status = emulate_insn(regs);
       break;
+    case tb::Hypercall::SyncCores:
+      if (const auto kicked = machine_.sync_cores(vcpu_.index())) {
+        regs.rdx = *kicked;
+        status = kOk;
+        break;
+      }
+      return Next::Stop;  // the run ended while this vCPU waited
   }
   regs.rax = static_cast<std::uint64_t>(status);
   vcpu_.set_regs(regs);

@@ -2,6 +2,7 @@
 #include "machine.h"
 
 #include <chrono>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -121,6 +122,30 @@ std::optional<ApStart> Machine::wait_for_start(std::uint32_t index) {
   std::unique_lock lock(start_mutex_);
   start_cv_.wait(lock, [&] { return ap_start_[index].has_value() || state_.ended(); });
   return state_.ended() ? std::nullopt : ap_start_[index];
+}
+
+std::optional<std::uint32_t> Machine::sync_cores(std::uint32_t caller) {
+  std::uint64_t seen[testbed::kMaxVcpus];
+  std::uint32_t kicked = 0;
+  for (std::uint32_t i = 0; i < vcpu_count(); ++i) {
+    seen[i] = vcpus_[i]->run_sequence();
+    if (i == caller || seen[i] % 2 == 0) continue;
+    // immediate_exit for a thread about to enter KVM_RUN, the kick for one
+    // inside it (as end_run does, for one vCPU).
+    vcpus_[i]->request_immediate_exit();
+    threads_.kick(i);
+    ++kicked;
+  }
+  // Never blocks on a vCPU: each kicked one leaves KVM_RUN at once, and no
+  // vCPU waits for another while inside it (a concurrent caller is outside).
+  for (std::uint32_t i = 0; i < vcpu_count(); ++i) {
+    if (i == caller || seen[i] % 2 == 0) continue;
+    while (vcpus_[i]->run_sequence() == seen[i]) {
+      if (state_.ended()) return std::nullopt;
+      std::this_thread::yield();
+    }
+  }
+  return kicked;
 }
 
 void Machine::end_run(RunEnd end) {

@@ -50,6 +50,12 @@ class Machine final : public VcpuHost {
   std::optional<ApStart> wait_for_start(std::uint32_t index) override;
   // Also kicks every vCPU out of KVM_RUN.
   void end_run(RunEnd end) override;
+  // SyncCores: returns once every vCPU but `caller` that was inside KVM_RUN
+  // at the call has left it (a VM exit serialises it; so does its next
+  // entry). A vCPU outside KVM_RUN (handling an exit, waiting to start,
+  // parked, finished) is synchronised already. Returns how many vCPUs it
+  // kicked, or nothing when the run ended meanwhile.
+  std::optional<std::uint32_t> sync_cores(std::uint32_t caller) override;
 
  private:
   void boot_bsp();

@@ -15,9 +15,16 @@ Vcpu::Vcpu(Fd fd, std::size_t run_size, std::uint32_t index)
     : fd_(std::move(fd)), run_map_(run_size, fd_.get(), "mmap kvm_run"), index_(index) {}
 
 bool Vcpu::run() {
-  if (ioctl(fd_.get(), KVM_RUN, 0) == 0) return true;
-  if (errno == EINTR) return false;
-  throw std::system_error(errno, std::generic_category(), "KVM_RUN");
+  run_sequence_.fetch_add(1);  // odd: a request from now on must kick this thread
+  const int result = ioctl(fd_.get(), KVM_RUN, 0);
+  const int error = errno;
+  run_sequence_.fetch_add(1);
+  if (result == 0) return true;
+  if (error != EINTR) throw std::system_error(error, std::generic_category(), "KVM_RUN");
+  // Served: the next KVM_RUN enters the guest unless someone asks again. An
+  // ended run is not lost, the caller's loop checks it before running again.
+  std::atomic_ref<std::uint8_t>(run_page().immediate_exit).store(0);
+  return false;
 }
 
 void Vcpu::request_immediate_exit() {

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // One KVM vCPU: its fd, its kvm_run page and typed accessors for its state.
-// Only its own thread touches it while the VM runs.
+// Only its own thread touches it while the VM runs, except for
+// request_immediate_exit() and run_sequence(), which any thread may call.
 #pragma once
 
 #include <linux/kvm.h>
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -27,10 +29,15 @@ class Vcpu final : public VcpuControl {
   std::uint32_t index() const override { return index_; }
   kvm_run& run_page() const override { return *static_cast<kvm_run*>(run_map_.get()); }
 
-  // KVM_RUN; false when interrupted (EINTR) or told to stop (immediate_exit).
+  // KVM_RUN; false when interrupted (EINTR) or told to stop (immediate_exit),
+  // which also withdraws the request: the caller's loop decides what is next.
   bool run() override;
   // From another thread: make the current or next KVM_RUN return at once.
   void request_immediate_exit();
+  // Counts KVM_RUN calls begun and ended: odd while this vCPU's thread is
+  // inside KVM_RUN. Any change after an odd reading means the vCPU left the
+  // guest since (SyncCores).
+  std::uint64_t run_sequence() const { return run_sequence_.load(); }
 
   kvm_regs regs() const override;
   void set_regs(const kvm_regs& regs) override;
@@ -51,6 +58,7 @@ class Vcpu final : public VcpuControl {
   Fd fd_;
   Mapping run_map_;
   std::uint32_t index_;
+  std::atomic<std::uint64_t> run_sequence_{0};
 };
 
 testbed::GprFrame to_frame(const kvm_regs& regs);

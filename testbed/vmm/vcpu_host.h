@@ -35,6 +35,10 @@ class VcpuHost {
   virtual bool start_ap(std::uint32_t index, ApStart start) = 0;
   // Blocks an AP thread until start_ap or the end of the run.
   virtual std::optional<ApStart> wait_for_start(std::uint32_t index) = 0;
+  // SyncCores: returns once every vCPU but `caller` that was running guest
+  // code at the call has left it, which serialises it; nothing when the run
+  // ended meanwhile. Otherwise how many vCPUs it had to kick.
+  virtual std::optional<std::uint32_t> sync_cores(std::uint32_t caller) = 0;
   // Ends the run (first caller wins) and kicks every vCPU out of its run.
   // Any thread may call it, a vCPU thread included.
   virtual void end_run(RunEnd end) = 0;

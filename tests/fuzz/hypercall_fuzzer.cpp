@@ -202,6 +202,8 @@ class ScriptedMachine final : public VcpuHost {
   }
   // This vCPU, if an AP, has been started by another.
   std::optional<ApStart> wait_for_start(std::uint32_t) override { return ApStart{0x1000, 0, 0}; }
+  // The script runs one vCPU at a time, so no other is ever in guest code.
+  std::optional<std::uint32_t> sync_cores(std::uint32_t) override { return 0u; }
   void end_run(RunEnd end) override { state_.record_end(std::move(end)); }
 
   bool started(std::uint32_t index) const { return started_[index]; }

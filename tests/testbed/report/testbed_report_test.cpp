@@ -127,9 +127,17 @@ TEST(GuestChannel, OtherRecordsRoundTrip) {
                o.str("features", "wrmsrns,hypervisor").num("sites", 50).num("patched", 17);
                o.num("unchanged", 33).num("refused", 0);
              }) +
-      record("exception", [](guest::JsonObject& o) {
-        o.num("vector", 13).str("name", "#GP").hex("error_code", 0).hex("rip", 0x1053ec);
-        o.hex("cr2", 0).num("vcpu", 1);
+      record("exception",
+             [](guest::JsonObject& o) {
+               o.num("vector", 13).str("name", "#GP").hex("error_code", 0).hex("rip", 0x1053ec);
+               o.hex("cr2", 0).num("vcpu", 1);
+             }) +
+      record("live_keys", [](guest::JsonObject& o) {
+        o.str("sites", "guest").num("vcpus_running", 4).num("toggles", 50);
+        o.num("failed_switches", 0).num("calls", 9000).num("enabled", 4000);
+        o.num("disabled", 5000).num("wrong", 0).boolean("add_up", true).num("syncs", 150);
+        o.num("vcpus_kicked", 400).num("writes", 300).num("int3_hits", 77).num("exits", 150);
+        o.num("exits_io", 150).num("tsc_cycles", 123456789);
       }));
   ASSERT_EQ(out.expected_writes.size(), 3u);
   EXPECT_EQ(out.expected_writes[1].op, "wrmsr_ns_const");
@@ -143,6 +151,12 @@ TEST(GuestChannel, OtherRecordsRoundTrip) {
   EXPECT_EQ(out.exceptions[0].name, "#GP");
   EXPECT_EQ(out.exceptions[0].rip, 0x1053ecu);
   EXPECT_EQ(out.exceptions[0].vcpu, 1u);
+  ASSERT_EQ(out.live_keys.size(), 1u);
+  EXPECT_EQ(out.live_keys[0].sites, "guest");
+  EXPECT_EQ(out.live_keys[0].disabled, 5000u);
+  EXPECT_TRUE(out.live_keys[0].add_up);
+  EXPECT_EQ(out.live_keys[0].int3_hits, 77u);
+  EXPECT_EQ(out.live_keys[0].tsc_cycles, 123456789u);
 }
 
 TEST(GuestChannel, MalformedRecordsAreErrors) {

@@ -119,6 +119,38 @@ TEST_F(HostileGuest, ApThatCrashesEndsTheRunCleanly) {
   }
 }
 
+// SyncCores: each call waits until every vCPU that was in the guest left it
+// (the guest checks its kicks against the exits an AP's window counted), two
+// vCPUs may call it at once, and a vCPU may end the run while another waits
+// in it. A hang would end as a timeout (exit 4). A few runs each: a call
+// waits for host threads to be scheduled, milliseconds on a loaded host.
+constexpr int kSyncRuns = 3;
+
+TEST_F(HostileGuest, SyncCoresWaitsForEveryVcpuInTheGuest) {
+  for (int run = 0; run < kSyncRuns; ++run) {
+    VmmOutcome out =
+        run_vmm("sync_cores", {"--vcpus", "2", "--timeout", "30", "GUEST", "--", "window"});
+    ASSERT_EQ(out.exit_code, 0) << "run " << run << ":\n" << out.output;
+  }
+}
+
+TEST_F(HostileGuest, SyncCoresFromEveryVcpuAtOnce) {
+  for (int run = 0; run < kSyncRuns; ++run) {
+    VmmOutcome out =
+        run_vmm("sync_cores", {"--vcpus", "4", "--timeout", "30", "GUEST", "--", "concurrent"});
+    ASSERT_EQ(out.exit_code, 0) << "run " << run << ":\n" << out.output;
+  }
+}
+
+TEST_F(HostileGuest, SyncCoresWhileAnotherVcpuEndsTheRun) {
+  for (int run = 0; run < kSyncRuns; ++run) {
+    VmmOutcome out =
+        run_vmm("sync_cores", {"--vcpus", "4", "--timeout", "30", "GUEST", "--", "ends"});
+    ASSERT_EQ(out.exit_code, 0) << "run " << run << ":\n" << out.output;
+    ASSERT_NE(out.err.find("PASS: vCPU 3: guest called Exit(0)"), std::string::npos) << out.output;
+  }
+}
+
 // Limits: whatever the guest floods, the VMM's memory and stderr stay small
 // and the run ends at the limit with a message naming it. Memory is compared
 // with a run that does nothing (sanitizers add their own), with room for
