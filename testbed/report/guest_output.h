@@ -77,6 +77,12 @@ struct ExceptionRecord {
   unsigned vcpu = 0;
 };
 
+// `ticks`: timer interrupts one vCPU handled (events.ticks).
+struct TickRecord {
+  unsigned vcpu = 0;
+  std::uint64_t ticks = 0;
+};
+
 // Every record of one boot, by type, each in console order.
 struct GuestOutput {
   std::optional<PatchingRecord> patching;
@@ -85,6 +91,7 @@ struct GuestOutput {
   std::vector<FigureRecord> figures;
   std::vector<std::string> test_cases;  // `test_case`, from `list`
   std::vector<ExceptionRecord> exceptions;
+  std::vector<TickRecord> ticks;
 };
 
 // Throws ParseError naming the line and the problem: not JSON, an unknown
