@@ -2,7 +2,7 @@
 /* The event and privileged-op hypercalls with hostile arguments. The first
    byte of the command line says which personality the VMM runs:
      p  (--hv pv): every bad pointer, count and CR3 is refused with the right
-        status and nothing is written; good calls succeed.
+        status and nothing is written; good calls succeed, each one exit.
      h  (--hv hvm): RegisterVcpuInfo works (and checks its pointer); every
         PV-only call returns NotPv.
    Exit(0) when every status was as expected, otherwise Exit(step). RAM is
@@ -94,6 +94,21 @@ _start:
   call_expect HC_WBINVD, OK, 25
   mov %cr3, %rdi
   call_expect HC_LOAD_CR3, OK, 26
+  /* Each call is exactly one exit, an I/O one, in the counters. */
+  lea counters(%rip), %rdi
+  hypercall HC_MARKER_BEGIN
+  hypercall HC_EVENT_CHECK
+  hypercall HC_FLUSH_TLB_ALL
+  hypercall HC_WBINVD
+  hypercall HC_MARKER_END
+  cmpq $3, 8(%rdi)              /* Counters.exits */
+  je 4f
+  guest_exit 27
+4:
+  cmpq $3, 16(%rdi)             /* Counters.exits_io */
+  je 5f
+  guest_exit 28
+5:
   guest_exit 0
 
 hvm:
@@ -116,3 +131,4 @@ hvm:
 vcpu_info: .skip 16
 batch: .skip 32
 scratch: .quad 0
+counters: .skip 40
