@@ -19,9 +19,10 @@ namespace {
 using altpv::testbed::Hypercall;
 using altpv::testbed::HypercallError;
 
-// Each spin is a few emulated instructions (~1 us each under KVM): about
-// ten seconds, far more than a few ticks of the ctest period need.
-constexpr unsigned kMaxSpins = 5'000'000;
+// Each spin is a few emulated instructions (~1 us each under KVM): seconds,
+// far more than the few ticks of the ctest period (2 ms) a case waits for,
+// and well inside the VMM's --timeout, so a lost event fails the case.
+constexpr unsigned kMaxSpins = 300'000;
 constexpr std::uint64_t kTicksPerVcpu = 3;
 
 // The test's own interrupt flag: the real one (hvm) or the PV mask, with the
