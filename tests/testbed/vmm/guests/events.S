@@ -18,12 +18,8 @@
 
 /* Makes hypercall `nr` and exits with `step` unless rax == `status`. */
 .macro call_expect nr, status, step
-  mov $\nr, %eax
-  out %eax, $HC_PORT
-  cmp $\status, %rax
-  je 1f
-  guest_exit \step
-1:
+  hypercall \nr
+  expect_status \status, \step
 .endm
 
 .text
