@@ -32,7 +32,7 @@ struct BootInfo {
   std::uint64_t mem_size;     // bytes of guest RAM, identity mapped from 0
   std::uint64_t cmdline_gpa;  // NUL-terminated guest command line
   std::uint32_t cmdline_len;  // strlen of it
-  std::uint32_t reserved;
+  std::uint32_t tick_us;      // --tick-us: timer period in microseconds, 0 = no timer
 };
 
 // ---- Hypercalls ------------------------------------------------------------
@@ -65,7 +65,7 @@ enum class Hypercall : std::uint32_t {
   EventCheck = 15,        // deliver a pending event now, if the mask allows
   Block = 16,             // clear the mask, then sleep until an event (safe_halt)
   LoadCr3 = 17,           // rdi=new CR3
-  FlushTlbOne = 18,       // rdi=linear address
+  FlushTlbOne = 18,       // rdi=linear address (the VMM may flush more)
   FlushTlbAll = 19,       //
   MmuUpdate = 20,         // rdi=gpa of MmuUpdateEntry[rsi], rsi=count: *pte=value in order
   Wbinvd = 21,            //
@@ -143,7 +143,11 @@ enum PvFeature : std::uint32_t {
 // the VMM injects kTimerVector as well; while it is non-zero the VMM sets
 // event_pending and holds the event until the guest clears the mask and asks
 // (EventCheck, or Block). The VMM clears event_pending when it injects. A
-// vCPU halted (hlt, or Block) wakes on its next event.
+// vCPU halted (hlt, or Block) wakes on its next event, which is handled
+// before execution goes on after the hlt or the hypercall; one that halts
+// where no event can come (no timer, or hlt with IF clear) is reported, not
+// left asleep. BootInfo.tick_us says whether there is a timer. Events merge
+// while pending: a handler counts at most one per delivery.
 inline constexpr std::uint8_t kTimerVector = 0x20;
 
 // One per vCPU, in guest RAM, registered with RegisterVcpuInfo. The guest
@@ -163,11 +167,15 @@ static_assert(offsetof(VcpuInfo, event_mask) == kVcpuEventMask);
 static_assert(offsetof(VcpuInfo, cr2) == kVcpuCr2);
 
 // One page-table write for MmuUpdate: the guest-physical address of an
-// 8-byte entry and the value to store there.
+// 8-byte entry (8-aligned, in RAM) and the value to store there. The VMM
+// checks the whole batch before it writes any entry (BadPointer: the array or
+// an entry outside RAM or misaligned; BadArgument: more than kMaxMmuUpdates),
+// writes them in order, then flushes the vCPU's TLB.
 struct MmuUpdateEntry {
   std::uint64_t pte_gpa;
   std::uint64_t value;
 };
+inline constexpr std::uint32_t kMaxMmuUpdates = 512;  // entries per MmuUpdate: one page table
 
 // ---- CPU model mirror ------------------------------------------------------
 

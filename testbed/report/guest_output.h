@@ -88,6 +88,12 @@ struct LiveKeysRecord {
   std::uint64_t tsc_cycles = 0;           // the toggle loop
 };
 
+// `ticks`: timer interrupts one vCPU handled (events.ticks).
+struct TickRecord {
+  unsigned vcpu = 0;
+  std::uint64_t ticks = 0;
+};
+
 // Every record of one boot, by type, each in console order.
 struct GuestOutput {
   std::optional<PatchingRecord> patching;
@@ -97,6 +103,7 @@ struct GuestOutput {
   std::vector<std::string> test_cases;  // `test_case`, from `list`
   std::vector<ExceptionRecord> exceptions;
   std::vector<LiveKeysRecord> live_keys;
+  std::vector<TickRecord> ticks;
 };
 
 // Throws ParseError naming the line and the problem: not JSON, an unknown

@@ -121,7 +121,7 @@ void GuestCpuid::apply_personality(Personality personality) {
   std::memcpy(&base.ecx, tb::kPvSignature + 4, 4);
   std::memcpy(&base.edx, tb::kPvSignature + 8, 4);
   kvm_cpuid_entry2& features = find_or_add(tb::kPvBaseLeaf + 1, 0);
-  features.eax = tb::kPvMsrHypercalls;
+  features.eax = tb::kPvMsrHypercalls | tb::kPvEvents;
 }
 
 void GuestCpuid::apply_overrides(std::string_view overrides) {

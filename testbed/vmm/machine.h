@@ -20,7 +20,9 @@
 #include "options.h"
 #include "output_files.h"
 #include "run_state.h"
+#include "tick_timer.h"
 #include "vcpu.h"
+#include "vcpu_events.h"
 #include "vcpu_host.h"
 #include "vcpu_threads.h"
 #include "vm.h"
@@ -45,6 +47,7 @@ class Machine final : public VcpuHost {
   Console& console() override { return console_; }
   RunState& state() override { return state_; }
   std::uint32_t vcpu_count() const override { return static_cast<std::uint32_t>(vcpus_.size()); }
+  VcpuEvents& events(std::uint32_t index) override { return *events_[index]; }
 
   bool start_ap(std::uint32_t index, ApStart start) override;
   std::optional<ApStart> wait_for_start(std::uint32_t index) override;
@@ -59,6 +62,8 @@ class Machine final : public VcpuHost {
 
  private:
   void boot_bsp();
+  // The timer thread's tick: an event on every vCPU, and a kick out of KVM_RUN.
+  void tick();
   int finish();
   int write_outputs(int code, const RunEnd& end);
 
@@ -74,6 +79,7 @@ class Machine final : public VcpuHost {
   RunState state_;
   std::vector<std::unique_ptr<Vcpu>> vcpus_;
   std::vector<std::unique_ptr<VcpuRunner>> runners_;
+  std::vector<std::unique_ptr<VcpuEvents>> events_;
 
   std::mutex start_mutex_;
   std::condition_variable start_cv_;
@@ -82,6 +88,7 @@ class Machine final : public VcpuHost {
 
   // Last, so that its threads are joined before anything they use is destroyed.
   VcpuThreads threads_;
+  TickTimer timer_;  // after threads_: it kicks them, so it stops first
 };
 
 }  // namespace altpv::vmm

@@ -29,8 +29,8 @@ class Vcpu final : public VcpuControl {
   std::uint32_t index() const override { return index_; }
   kvm_run& run_page() const override { return *static_cast<kvm_run*>(run_map_.get()); }
 
-  // KVM_RUN; false when interrupted (EINTR) or told to stop (immediate_exit),
-  // which also withdraws the request: the caller's loop decides what is next.
+  // KVM_RUN; false when interrupted (EINTR) or told to stop (immediate_exit).
+  // The request stays until clear_immediate_exit().
   bool run() override;
   // From another thread: make the current or next KVM_RUN return at once.
   void request_immediate_exit();
@@ -38,14 +38,22 @@ class Vcpu final : public VcpuControl {
   // inside KVM_RUN. Any change after an odd reading means the vCPU left the
   // guest since (SyncCores).
   std::uint64_t run_sequence() const { return run_sequence_.load(); }
+  // The vCPU's thread, before it checks for work: requests made after this
+  // still stop the next KVM_RUN.
+  void clear_immediate_exit() override;
 
   kvm_regs regs() const override;
   void set_regs(const kvm_regs& regs) override;
   kvm_sregs sregs() const override;
-  void set_sregs(const kvm_sregs& sregs);
+  void set_sregs(const kvm_sregs& sregs) override;
   void set_cpuid(const std::vector<kvm_cpuid_entry2>& entries);
   void inject_exception(std::uint8_t vector, std::optional<std::uint32_t> error_code) override;
   void set_single_step(bool on) override;
+  // KVM_INTERRUPT (no in-kernel irqchip): delivered at the next entry; only
+  // when run_page() says ready_for_interrupt_injection and if_flag.
+  void inject_interrupt(std::uint8_t vector) override;
+  // Makes KVM drop every translation it holds for this vCPU (see vcpu.cpp).
+  void flush_tlb() override;
   // Guest-virtual to guest-physical through the vCPU's current page tables.
   std::optional<std::uint64_t> translate(std::uint64_t gva) const override;
 

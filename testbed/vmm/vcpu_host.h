@@ -13,6 +13,7 @@
 #include "msr_bank.h"
 #include "options.h"
 #include "run_state.h"
+#include "vcpu_events.h"
 
 namespace altpv::vmm {
 
@@ -30,6 +31,8 @@ class VcpuHost {
   virtual Console& console() = 0;
   virtual RunState& state() = 0;
   virtual std::uint32_t vcpu_count() const = 0;
+  // The timer events raised for vCPU `index`.
+  virtual VcpuEvents& events(std::uint32_t index) = 0;
 
   // StartVcpu: releases AP `index`; false if it is the BSP, unknown, or started.
   virtual bool start_ap(std::uint32_t index, ApStart start) = 0;

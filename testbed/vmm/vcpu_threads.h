@@ -27,7 +27,7 @@ class VcpuThreads {
   void start(std::uint32_t count, const std::function<void(std::uint32_t)>& body);
   // From any thread: interrupts every thread still inside its body.
   void kick_all();
-  // From any thread: interrupts thread `index` if it is still inside its body.
+  // From any thread: interrupts thread `index` if it is inside its body.
   void kick(std::uint32_t index);
   // Waits for every thread to return.
   void join_all();

@@ -37,6 +37,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <optional>
 #include <vector>
 
@@ -131,13 +132,17 @@ class ScriptedVcpu final : public VcpuControl {
   std::uint32_t index() const override { return index_; }
   kvm_run& run_page() const override { return *reinterpret_cast<kvm_run*>(run_page_.data()); }
   bool run() override;
+  void clear_immediate_exit() override {}
   kvm_regs regs() const override { return regs_; }
   void set_regs(const kvm_regs& regs) override {
     regs_ = regs;
     ++set_regs_calls_;
   }
   kvm_sregs sregs() const override { return {}; }
+  void set_sregs(const kvm_sregs&) override {}
   void inject_exception(std::uint8_t, std::optional<std::uint32_t>) override {}
+  void inject_interrupt(std::uint8_t) override {}
+  void flush_tlb() override {}
   void set_single_step(bool on) override { single_step_ = on; }
   // The testbed guest's page tables are an identity map.
   std::optional<std::uint64_t> translate(std::uint64_t gva) const override { return gva; }
@@ -186,7 +191,8 @@ class ScriptedMachine final : public VcpuHost {
         memory_(memory),
         model_(model),
         state_(true),
-        started_(vcpus, false) {}
+        started_(vcpus, false),
+        events_(vcpus) {}
 
   const Options& options() const override { return options_; }
   GuestMemory& memory() override { return memory_; }
@@ -195,6 +201,9 @@ class ScriptedMachine final : public VcpuHost {
   Console& console() override { return console_; }
   RunState& state() override { return state_; }
   std::uint32_t vcpu_count() const override { return static_cast<std::uint32_t>(started_.size()); }
+  // No timer: no event is ever raised, so a halt that waits for one ends the
+  // run (the VMM's rule when nothing can wake a vCPU).
+  VcpuEvents& events(std::uint32_t index) override { return events_[index]; }
   bool start_ap(std::uint32_t index, ApStart) override {
     if (index == 0 || index >= started_.size() || started_[index]) return false;
     started_[index] = true;
@@ -216,6 +225,7 @@ class ScriptedMachine final : public VcpuHost {
   Console console_;
   RunState state_;
   std::vector<bool> started_;
+  std::deque<VcpuEvents> events_;
 };
 
 bool ScriptedVcpu::run() {

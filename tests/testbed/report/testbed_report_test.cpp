@@ -138,7 +138,8 @@ TEST(GuestChannel, OtherRecordsRoundTrip) {
         o.num("disabled", 5000).num("wrong", 0).boolean("add_up", true).num("syncs", 150);
         o.num("vcpus_kicked", 400).num("writes", 300).num("int3_hits", 77).num("exits", 150);
         o.num("exits_io", 150).num("tsc_cycles", 123456789);
-      }));
+      }) +
+      record("ticks", [](guest::JsonObject& o) { o.num("vcpu", 2).num("ticks", 7); }));
   ASSERT_EQ(out.expected_writes.size(), 3u);
   EXPECT_EQ(out.expected_writes[1].op, "wrmsr_ns_const");
   EXPECT_EQ(out.expected_writes[1].value, ~std::uint64_t{0});  // beyond a double
@@ -157,11 +158,15 @@ TEST(GuestChannel, OtherRecordsRoundTrip) {
   EXPECT_TRUE(out.live_keys[0].add_up);
   EXPECT_EQ(out.live_keys[0].int3_hits, 77u);
   EXPECT_EQ(out.live_keys[0].tsc_cycles, 123456789u);
+  ASSERT_EQ(out.ticks.size(), 1u);
+  EXPECT_EQ(out.ticks[0].vcpu, 2u);
+  EXPECT_EQ(out.ticks[0].ticks, 7u);
 }
 
 TEST(GuestChannel, MalformedRecordsAreErrors) {
   EXPECT_THROW(parse_guest_output("{\"type\":\"figure\",\"strategy\":\"altpv\"}\n"), ParseError);
   EXPECT_THROW(parse_guest_output("{\"type\":\"nonsense\"}\n"), ParseError);
+  EXPECT_THROW(parse_guest_output("{\"type\":\"ticks\",\"vcpu\":0}\n"), ParseError);
   EXPECT_THROW(parse_guest_output("{\"type\":\"truncated\",\"of\":\"decision\"}\n"), ParseError);
   EXPECT_THROW(parse_guest_output("{\"type\":\"figure\", cut short\n"), ParseError);
   EXPECT_THROW(parse_guest_output(

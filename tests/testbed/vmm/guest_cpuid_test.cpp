@@ -115,7 +115,8 @@ TEST(GuestCpuid, PersonalityPv) {
   std::memcpy(sig + 4, &base->ecx, 4);
   std::memcpy(sig + 8, &base->edx, 4);
   EXPECT_STREQ(sig, testbed::kPvSignature);
-  EXPECT_EQ(find(m.entries(), testbed::kPvBaseLeaf + 1)->eax, testbed::kPvMsrHypercalls);
+  EXPECT_EQ(find(m.entries(), testbed::kPvBaseLeaf + 1)->eax,
+            testbed::kPvMsrHypercalls | testbed::kPvEvents);
 }
 
 TEST(GuestCpuid, PersonalityHvmAndNoneHaveNoPvLeaves) {

@@ -5,10 +5,7 @@
 #include "hypercall.inc"
 
 .macro expect_bad_pointer step
-  cmp $-2, %rax
-  je 1f
-  guest_exit \step
-1:
+  expect_status -2, \step
 .endm
 
 .text
