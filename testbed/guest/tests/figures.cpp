@@ -18,6 +18,7 @@
 #include "boot_patching.h"
 #include "console.h"
 #include "expect.h"
+#include "figure_counting.h"
 #include "hypercall.h"
 #include "test_registry.h"
 
@@ -186,7 +187,6 @@ extern "C" {
 }
 
 namespace altpv::guest {
-namespace {
 
 // noinline: every figure then runs the very same marker code around its
 // call, so subtracting the empty function's count is exact.
@@ -197,6 +197,8 @@ namespace {
   hypercall(Hypercall::MarkerEnd, reinterpret_cast<std::uintptr_t>(&c));
   return c;
 }
+
+namespace {
 
 struct Figure {
   const char* strategy;
