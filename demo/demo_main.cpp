@@ -82,7 +82,7 @@ std::vector<MachineFindings> measure_all(const Testbed& testbed, const altpv::in
       const auto start = std::chrono::steady_clock::now();
       progress.item(
           fmt::format("[{}/{}] {}: booting msr.workload (altpv.debug, --dump-text), then "
-                      "msr.safe + figures.msr (--count-insns)",
+                      "msr.safe + figures.msr + figures.privileged (--count-insns)",
                       i + 1, machines.size(), machines[i].name()));
       findings[i] = measure_machine(testbed, elf, machines[i]);
       progress.item(

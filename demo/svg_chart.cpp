@@ -73,6 +73,25 @@ BarChart guest_chart(const DemoFindings& r) {
   return c;
 }
 
+BarChart privileged_chart(const DemoFindings& r) {
+  BarChart c{"privileged-insns",
+             "Guest instructions per privileged op: altpv against pv_ops (single-step count)",
+             "guest instructions per op",
+             privileged_strategies(),
+             {}};
+  for (const MachineFindings& m : r.machines) {
+    for (const std::string& op : privileged_ops()) {
+      std::vector<double> values;
+      for (const std::string& strategy : privileged_strategies()) {
+        const StrategyFigure* f = m.privileged_figure(strategy, op);
+        values.push_back(f != nullptr ? static_cast<double>(f->insns) : 0);
+      }
+      c.rows.emplace_back(m.machine.model.name + "\\n" + m.machine.hv_name() + "\\n" + op, values);
+    }
+  }
+  return c;
+}
+
 BarChart bench_chart(const BenchResults& b) {
   BarChart c{"host-ratio",
              "Host ns per call relative to hand-written inline asm (" + b.cpu + ")",
@@ -109,7 +128,7 @@ BarChart bench_chart(const BenchResults& b) {
 std::vector<std::filesystem::path> write_charts(const DemoFindings& findings,
                                                 const std::filesystem::path& dir,
                                                 CheckResult& result) {
-  std::vector<BarChart> charts = {guest_chart(findings)};
+  std::vector<BarChart> charts = {guest_chart(findings), privileged_chart(findings)};
   if (findings.bench) charts.push_back(bench_chart(*findings.bench));
   std::vector<std::filesystem::path> written;
   for (const BarChart& chart : charts) {
