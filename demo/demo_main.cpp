@@ -136,6 +136,7 @@ int run(const Options& opt) {
     progress.item(d.cpu_model + ": " + (d.verdict.passed() ? "same sequence" : "DIFFERENT"));
   }
   findings.claims = figure_claims(findings.machines);
+  for (Claim& c : privileged_claims(findings.machines)) findings.claims.push_back(std::move(c));
 
   if (!opt.skip_bench) {
     progress.step("host benchmark: altpv-bench --json (about a minute)");

@@ -208,6 +208,8 @@ namespace {
 const std::string kPvInline[] = {"irq_disable", "irq_enable", "save_fl", "read_cr2"};
 const std::string kPvHypercall[] = {"write_cr3", "flush_tlb_one", "wbinvd", "set_pte"};
 
+}  // namespace
+
 std::vector<Claim> privileged_claims(const std::vector<MachineFindings>& machines) {
   ClaimCheck native(
       "natively (hvm), every privileged op executes no more guest instructions than pv_ops' "
@@ -243,8 +245,6 @@ std::vector<Claim> privileged_claims(const std::vector<MachineFindings>& machine
   }
   return {native.done(), inline_pv.done(), hypercall.done()};
 }
-
-}  // namespace
 
 std::vector<Claim> figure_claims(const std::vector<MachineFindings>& machines) {
   ClaimCheck native(
@@ -306,10 +306,8 @@ std::vector<Claim> figure_claims(const std::vector<MachineFindings>& machines) {
       }
     }
   }
-  std::vector<Claim> claims = {native.done(),  third.done(),        one_exit.done(),
-                               pv_pays.done(), hand_written.done(), context_switch.done()};
-  for (Claim& c : privileged_claims(machines)) claims.push_back(std::move(c));
-  return claims;
+  return {native.done(),  third.done(),        one_exit.done(),
+          pv_pays.done(), hand_written.done(), context_switch.done()};
 }
 
 BenchResults parse_bench_results(std::string_view text) {

@@ -118,9 +118,10 @@ MachineFindings measure_machine(const testbed::report::Testbed& testbed,
 // hvm against pv, per CPU model.
 std::vector<Differential> differentials(const std::vector<MachineFindings>& machines);
 
-// The README's figure claims, each checked on `machines`: the MSR ops', then
+// The README's figure claims, each checked on `machines`: the MSR ops', and
 // the privileged ops'.
 std::vector<Claim> figure_claims(const std::vector<MachineFindings>& machines);
+std::vector<Claim> privileged_claims(const std::vector<MachineFindings>& machines);
 
 // Throws testbed::report::ParseError when a documented field is missing.
 BenchResults parse_bench_results(std::string_view text);
