@@ -15,4 +15,15 @@ namespace altpv::guest {
 
 altpv::testbed::Counters measure(void (*fn)(std::uint64_t), std::uint64_t arg);
 
+// One strategy's reference function for one op, and its argument.
+struct Figure {
+  const char* strategy;
+  const char* op;
+  void (*fn)(std::uint64_t);
+  std::uint64_t arg;
+};
+
+// Counts `f` and writes its `figure` record; `empty` is figure_empty's count.
+void measure_figure(const Figure& f, const altpv::testbed::Counters& empty);
+
 }  // namespace altpv::guest

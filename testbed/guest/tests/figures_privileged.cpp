@@ -313,13 +313,6 @@ extern "C" {
 namespace altpv::guest {
 namespace {
 
-struct Figure {
-  const char* strategy;
-  const char* op;
-  void (*fn)(std::uint64_t);
-  std::uint64_t arg;
-};
-
 void figures_privileged() {
   const bool pv = boot_patching().features.has(altpv::Feature::Pv);
   pv_irq = pv ? kPvIrq : kNativeIrq;
@@ -361,20 +354,13 @@ void figures_privileged() {
     return;
   }
   for (const Figure& f : figures) {
-    const altpv::testbed::Counters c = measure(f.fn, f.arg);
-    EXPECT_TRUE(c.instructions > empty.instructions);
+    measure_figure(f, empty);
     // Each strategy did the op (natively; under pv set_pte by the
     // hypervisor's MmuUpdate).
     const std::string_view op = f.op;
     if (op == "irq_disable") EXPECT_TRUE(altpv::irqs_disabled());
     if (op == "irq_enable") EXPECT_TRUE(!altpv::irqs_disabled());
     if (op == "set_pte") EXPECT_EQ(figure_pte, f.arg);
-    JsonLine("figure")
-        .out()
-        .str("strategy", f.strategy)
-        .str("op", f.op)
-        .num("insns", c.instructions - empty.instructions)
-        .num("exits", c.exits - empty.exits);
   }
   altpv::restore_fl(flags);
   pv_irq = kNativeIrq;
