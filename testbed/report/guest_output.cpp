@@ -73,6 +73,8 @@ void add_record(GuestOutput& out, const json& j) {
   } else if (type == "exception") {
     out.exceptions.push_back({j.at("vector"), j.at("name"), hex_field(j, "error_code"),
                               hex_field(j, "rip"), j.at("vcpu")});
+  } else if (type == "observed") {
+    out.observations.push_back({j.at("what"), hex_field(j, "value")});
   } else if (type == "truncated") {
     throw ParseError("the guest cut a " + j.at("of").get<std::string>() +
                      " record short (longer than its console line)");

@@ -78,6 +78,14 @@ struct ExceptionRecord {
 };
 
 // Every record of one boot, by type, each in console order.
+// `observed`: a value a guest test saw, for comparing personalities (the
+// privileged ops: docs/privileged-ops.md).
+struct Observation {
+  std::string what;
+  std::uint64_t value = 0;
+  bool operator==(const Observation&) const = default;
+};
+
 struct GuestOutput {
   std::optional<PatchingRecord> patching;
   std::vector<DecisionRecord> decisions;
@@ -85,6 +93,7 @@ struct GuestOutput {
   std::vector<FigureRecord> figures;
   std::vector<std::string> test_cases;  // `test_case`, from `list`
   std::vector<ExceptionRecord> exceptions;
+  std::vector<Observation> observations;
 };
 
 // Throws ParseError naming the line and the problem: not JSON, an unknown

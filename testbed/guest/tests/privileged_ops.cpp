@@ -58,8 +58,15 @@ bool enabled_by_state() {
   return pv() ? event_mask() == 0 : (real_flags() & altpv::kFlagsIf) != 0;
 }
 
+// What the test saw, for the host's hvm-against-pv comparison
+// (privileged_conformance_test.cpp): both personalities must see the same.
+void observe(std::string_view what, std::uint64_t value) {
+  JsonLine("observed").out().str("what", what).hex("value", value);
+}
+
 void expect_enabled(bool want, int line) {
   const bool by_op = (altpv::save_fl() & altpv::kFlagsIf) != 0;
+  observe("enabled", by_op);
   if (by_op != want || enabled_by_state() != want) {
     char buf[120];
     altpv::TextBuffer msg(buf, sizeof buf);
@@ -153,9 +160,11 @@ void priv_mmu() {
   // A changed mapping, flushed, is seen.
   altpv::set_pte(pde, a | flags);
   altpv::flush_tlb_one(reinterpret_cast<const void*>(va));
+  observe("va after set_pte a", read_at(va));
   EXPECT_EQ(read_at(va), read_at(a));
   altpv::set_pte(pde, b | flags);
   altpv::flush_tlb_one(reinterpret_cast<const void*>(va));
+  observe("va after set_pte b", read_at(va));
   EXPECT_EQ(read_at(va), read_at(b));
 
   // Lazy mode: the write lands by leave at the latest.
@@ -169,6 +178,7 @@ void priv_mmu() {
   EXPECT_EQ(pv_lazy_mmu_queued(), 0u);
   EXPECT_EQ(*pde, a | flags);
   altpv::flush_tlb_one(reinterpret_cast<const void*>(va));
+  observe("va after lazy set_pte a", read_at(va));
   EXPECT_EQ(read_at(va), read_at(a));
 
   // A second tree, where V maps B: loading it into CR3 switches V.
@@ -186,9 +196,13 @@ void priv_mmu() {
   other_tree[2][(va >> 21) & 511] = b | flags;
   const std::uint64_t other = phys(other_tree[0]) | (cr3 & ~kAddressMask);
   altpv::write_cr3(other);
+  observe("cr3 after write_cr3 other", altpv::read_cr3());
+  observe("va under the other tree", read_at(va));
   EXPECT_EQ(altpv::read_cr3(), other);
   EXPECT_EQ(read_at(va), read_at(b));
   altpv::write_cr3(cr3);
+  observe("cr3 after write_cr3 back", altpv::read_cr3());
+  observe("va under the first tree", read_at(va));
   EXPECT_EQ(altpv::read_cr3(), cr3);
   EXPECT_EQ(read_at(va), read_at(a));
 
