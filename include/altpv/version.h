@@ -16,6 +16,6 @@ inline constexpr unsigned kSiteFormatVersion = 1;
 
 // The testbed's guest<->VMM contract (testbed/abi/abi.h): boot block,
 // hypercalls, CPUID leaves and the guest's report lines.
-inline constexpr unsigned kTestbedAbiVersion = 2;
+inline constexpr unsigned kTestbedAbiVersion = 3;
 
 }  // namespace altpv

@@ -32,7 +32,7 @@ struct BootInfo {
   std::uint64_t mem_size;     // bytes of guest RAM, identity mapped from 0
   std::uint64_t cmdline_gpa;  // NUL-terminated guest command line
   std::uint32_t cmdline_len;  // strlen of it
-  std::uint32_t reserved;
+  std::uint32_t tick_us;      // --tick-us: timer period in microseconds, 0 = no timer
 };
 
 // ---- Hypercalls ------------------------------------------------------------
@@ -163,11 +163,15 @@ static_assert(offsetof(VcpuInfo, event_mask) == kVcpuEventMask);
 static_assert(offsetof(VcpuInfo, cr2) == kVcpuCr2);
 
 // One page-table write for MmuUpdate: the guest-physical address of an
-// 8-byte entry and the value to store there.
+// 8-byte entry (8-aligned, in RAM) and the value to store there. The VMM
+// checks the whole batch before it writes any entry (BadPointer: the array or
+// an entry outside RAM or misaligned; BadArgument: more than kMaxMmuUpdates),
+// writes them in order, then flushes the vCPU's TLB.
 struct MmuUpdateEntry {
   std::uint64_t pte_gpa;
   std::uint64_t value;
 };
+inline constexpr std::uint32_t kMaxMmuUpdates = 512;  // entries per MmuUpdate: one page table
 
 // ---- CPU model mirror ------------------------------------------------------
 

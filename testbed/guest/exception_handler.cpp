@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "exception_handler.h"
 
+#include "abi/abi.h"
 #include "altpv/linked_site_table.h"
 #include "console.h"
 #include "hypercall.h"
@@ -78,6 +79,16 @@ FixedUpException last_fixed_up_exception() {
 
 extern "C" void handle_exception(altpv::guest::ExceptionFrame* frame) {
   using namespace altpv::guest;
+  // The fault address as a PV hypervisor reports it: Xen writes it into the
+  // vCPU's shared info while it bounces the fault. Here KVM delivers #PF
+  // straight to the guest, so its entry writes it, before anything that may
+  // fault again; the PV read_cr2 reads %gs:kVcpuCr2 instead of CR2.
+  if (frame->vector == kPageFault) {
+    asm volatile("mov %%cr2, %%rax; mov %%rax, %%gs:%c0"
+                 :
+                 : "i"(altpv::testbed::kVcpuCr2)
+                 : "rax", "memory");
+  }
   if (frame->vector == kInvalidOpcode) {
     switch (emulate_invalid_opcode(*frame)) {
       case InvalidOpcode::Emulated:

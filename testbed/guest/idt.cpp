@@ -3,10 +3,12 @@
 
 #include <cstdint>
 
+#include "abi/abi.h"
 #include "exception_frame.h"
 #include "segments.h"
 
 extern "C" const std::uint64_t exception_stubs[altpv::guest::kExceptionVectors];
+extern "C" void timer_entry();  // vcpu_area.cpp
 
 namespace altpv::guest {
 namespace {
@@ -31,23 +33,27 @@ struct [[gnu::packed]] IdtPointer {
   std::uint64_t base;
 };
 
-// Vectors above 31 have no gate: nothing raises them (interrupts are off),
-// and a stray `int n` raises #GP instead.
-alignas(16) constinit IdtGate idt[kExceptionVectors] = {};
+// The exceptions, then the timer (the VMM's only interrupt). Vectors above
+// it have no gate: a stray `int n` raises #GP instead.
+constexpr unsigned kGates = altpv::testbed::kTimerVector + 1;
+static_assert(kGates == kExceptionVectors + 1);
+alignas(16) constinit IdtGate idt[kGates] = {};
+
+IdtGate gate_to(std::uint64_t entry) {
+  return {static_cast<std::uint16_t>(entry),
+          GUEST_CODE_SELECTOR,
+          0,
+          kInterruptGate,
+          static_cast<std::uint16_t>(entry >> 16),
+          static_cast<std::uint32_t>(entry >> 32),
+          0};
+}
 
 }  // namespace
 
 void idt_init() {
-  for (unsigned v = 0; v < kExceptionVectors; ++v) {
-    const std::uint64_t stub = exception_stubs[v];
-    idt[v] = IdtGate{static_cast<std::uint16_t>(stub),
-                     GUEST_CODE_SELECTOR,
-                     0,
-                     kInterruptGate,
-                     static_cast<std::uint16_t>(stub >> 16),
-                     static_cast<std::uint32_t>(stub >> 32),
-                     0};
-  }
+  for (unsigned v = 0; v < kExceptionVectors; ++v) idt[v] = gate_to(exception_stubs[v]);
+  idt[altpv::testbed::kTimerVector] = gate_to(reinterpret_cast<std::uintptr_t>(&timer_entry));
 }
 
 void idt_load() {

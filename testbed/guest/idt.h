@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The interrupt descriptor table: a gate per exception vector, each to its
-// stub in exception_entry.S. One table, shared by every vCPU.
+// stub in exception_entry.S, and one for the timer (testbed::kTimerVector,
+// vcpu_area.cpp). One table, shared by every vCPU.
 #pragma once
 
 namespace altpv::guest {

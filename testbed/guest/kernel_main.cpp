@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: MIT
-// The BSP's C++ entry (from guest_entry in entry.S): exceptions first, so
-// that anything after is reported; then the boot block; then patching, before
-// any patched site runs; then the tests, which end the guest.
+// The BSP's C++ entry (from guest_entry in entry.S): its %gs area and
+// exceptions first, so that anything after is reported; then the boot block;
+// then patching, before any patched site runs; then events (the PV ones need
+// the feature set); then the tests, which end the guest.
 #include "abi/abi.h"
 #include "boot.h"
 #include "boot_patching.h"
 #include "idt.h"
 #include "test_runner.h"
+#include "vcpu_area.h"
 
 extern "C" [[noreturn]] void kernel_main(const altpv::testbed::BootInfo* info) {
+  altpv::guest::vcpu_area_enter(0);
   altpv::guest::idt_init();
   altpv::guest::idt_load();
   altpv::guest::boot_init(info);
   altpv::guest::patch_at_boot(altpv::guest::cmdline());
+  altpv::guest::vcpu_events_start(0,
+                                  altpv::guest::boot_patching().features.has(altpv::Feature::Pv));
   altpv::guest::run_tests(altpv::guest::cmdline());
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Application processors. The BSP starts each with the StartVcpu hypercall;
-// the AP enters ap_entry (entry.S) on its own stack, loads the guest's GDT
-// and IDT, runs one function and halts, which parks it in the VMM.
+// the AP enters ap_entry (entry.S) on its own stack, loads the guest's GDT,
+// its %gs area (vcpu_area.h) and the IDT, starts its events as the BSP did,
+// runs one function and halts, which parks it in the VMM.
 #pragma once
 
 #include <cstdint>

@@ -75,6 +75,8 @@ void add_record(GuestOutput& out, const json& j) {
                               hex_field(j, "rip"), j.at("vcpu")});
   } else if (type == "observed") {
     out.observations.push_back({j.at("what"), hex_field(j, "value")});
+  } else if (type == "ticks") {
+    out.ticks.push_back({j.at("vcpu"), j.at("ticks")});
   } else if (type == "truncated") {
     throw ParseError("the guest cut a " + j.at("of").get<std::string>() +
                      " record short (longer than its console line)");

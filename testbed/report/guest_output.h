@@ -77,6 +77,12 @@ struct ExceptionRecord {
   unsigned vcpu = 0;
 };
 
+// `ticks`: timer interrupts one vCPU handled (events.ticks).
+struct TickRecord {
+  unsigned vcpu = 0;
+  std::uint64_t ticks = 0;
+};
+
 // Every record of one boot, by type, each in console order.
 // `observed`: a value a guest test saw, for comparing personalities (the
 // privileged ops: docs/privileged-ops.md).
@@ -94,6 +100,7 @@ struct GuestOutput {
   std::vector<std::string> test_cases;  // `test_case`, from `list`
   std::vector<ExceptionRecord> exceptions;
   std::vector<Observation> observations;
+  std::vector<TickRecord> ticks;
 };
 
 // Throws ParseError naming the line and the problem: not JSON, an unknown

@@ -56,8 +56,8 @@ kvm_segment segment(std::uint16_t selector, std::uint8_t type, bool code) {
 
 }  // namespace
 
-void write_boot_structures(GuestMemory& memory, std::uint32_t vcpu_count,
-                           std::string_view cmdline) {
+void write_boot_structures(GuestMemory& memory, std::uint32_t vcpu_count, std::string_view cmdline,
+                           std::uint32_t tick_us) {
   // Identity map all of RAM with 2 MiB pages: PML4[0] -> PDPT -> one PD per GiB.
   std::uint64_t pages = (memory.size() + k2MiB - 1) / k2MiB;
   std::uint64_t dirs = (pages + 511) / 512;
@@ -87,6 +87,7 @@ void write_boot_structures(GuestMemory& memory, std::uint32_t vcpu_count,
   info.mem_size = memory.size();
   info.cmdline_gpa = layout::kCmdline;
   info.cmdline_len = static_cast<std::uint32_t>(cmdline.size());
+  info.tick_us = tick_us;
   memory.write_object(layout::kBootInfo, info);
 }
 

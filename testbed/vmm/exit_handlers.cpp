@@ -59,8 +59,13 @@ void VcpuRunner::run() {
       regs.rflags = 2;  // bit 1 is reserved-one
       vcpu_.set_regs(regs);
     }
-    while (!machine_.state().ended()) {
-      if (!vcpu_.run()) continue;  // kicked: the loop condition decides
+    for (;;) {
+      // Cleared before the checks: a stop or an event requested after it
+      // makes the next KVM_RUN return at once.
+      vcpu_.clear_immediate_exit();
+      if (machine_.state().ended()) return;
+      deliver_events();
+      if (!vcpu_.run()) continue;  // kicked: the checks above decide
       if (dispatch() == Next::Stop) return;
       if (machine_.bank().log_full()) {
         end_at_limit(fmt::format("more than {} MSR accesses to log (the --msr-log limit)",
@@ -88,6 +93,8 @@ VcpuRunner::Next VcpuRunner::dispatch() {
       return handle_internal_error();
     case KVM_EXIT_HLT:
       return handle_hlt();
+    case KVM_EXIT_IRQ_WINDOW_OPEN:
+      return handle_irq_window();
     case KVM_EXIT_SHUTDOWN:
       return crash("triple fault (KVM_EXIT_SHUTDOWN): an exception could not be delivered");
     case KVM_EXIT_MMIO:
@@ -259,13 +266,6 @@ VcpuRunner::Next VcpuRunner::handle_emulation_failure() {
       fmt::format("KVM cannot emulate the instruction at rip {:#x} (bytes {:02x}) and it "
                   "is not one the VMM emulates",
                   regs.rip, fmt::join(bytes, " ")));
-}
-
-// Without an in-kernel local APIC nothing can wake a halted vCPU. An AP that
-// halts is done (parks); the BSP halting means the guest never called Exit.
-VcpuRunner::Next VcpuRunner::handle_hlt() {
-  if (vcpu_.index() != 0) return Next::Stop;
-  return crash("the bootstrap vCPU halted (HLT) without calling the Exit hypercall");
 }
 
 std::vector<std::uint8_t> VcpuRunner::bytes_at(std::uint64_t rip) const {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "guest_limits.h"
+#include "hypercall_status.h"
 #include "vcpu_runner.h"
 
 namespace altpv::vmm {
@@ -14,16 +15,7 @@ namespace {
 
 namespace tb = altpv::testbed;
 
-constexpr std::int64_t to_status(tb::HypercallError e) {
-  return static_cast<std::int64_t>(e);
-}
-constexpr std::int64_t kOk = to_status(tb::HypercallError::Ok);
-constexpr std::int64_t kBadNumber = to_status(tb::HypercallError::BadNumber);
-constexpr std::int64_t kBadPointer = to_status(tb::HypercallError::BadPointer);
-constexpr std::int64_t kBadMsr = to_status(tb::HypercallError::BadMsr);
-constexpr std::int64_t kBadState = to_status(tb::HypercallError::BadState);
-constexpr std::int64_t kNotPv = to_status(tb::HypercallError::NotPv);
-constexpr std::int64_t kBadArgument = to_status(tb::HypercallError::BadArgument);
+using namespace hypercall_status;
 
 constexpr std::uint8_t kOutImm8Eax = 0xe7;  // out %eax, $imm8
 
@@ -92,6 +84,27 @@ VcpuRunner::Next VcpuRunner::handle_hypercall(std::uint32_t number) {
     case tb::Hypercall::EmulateInsn:
       count_exit(ExitKind::Emulated);
       status = emulate_insn(regs);
+      break;
+    case tb::Hypercall::RegisterVcpuInfo:
+      status = register_vcpu_info(regs);
+      break;
+    case tb::Hypercall::EventCheck:
+      status = event_check();
+      break;
+    case tb::Hypercall::Block:
+      return block(regs);
+    case tb::Hypercall::LoadCr3:
+      status = load_cr3(regs);
+      break;
+    case tb::Hypercall::FlushTlbOne:  // a full flush: KVM offers no narrower one
+    case tb::Hypercall::FlushTlbAll:
+      status = flush_tlb();
+      break;
+    case tb::Hypercall::MmuUpdate:
+      status = mmu_update(regs);
+      break;
+    case tb::Hypercall::Wbinvd:
+      status = wbinvd();
       break;
   }
   regs.rax = static_cast<std::uint64_t>(status);

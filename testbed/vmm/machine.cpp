@@ -78,7 +78,7 @@ Machine::Machine(const Options& options, OutputFiles outputs,
       ap_start_(options.vcpus),
       ap_started_(options.vcpus, false) {
   load_elf(image_, elf_file_, memory());
-  write_boot_structures(memory(), options.vcpus, join_words(options.cmdline));
+  write_boot_structures(memory(), options.vcpus, join_words(options.cmdline), options.tick_us);
   for (std::uint32_t i = 0; i < options.vcpus; ++i) {
     vcpus_.push_back(vm_.create_vcpu(i));
     Vcpu& vcpu = *vcpus_.back();
@@ -86,6 +86,7 @@ Machine::Machine(const Options& options, OutputFiles outputs,
     kvm_sregs sregs = vcpu.sregs();
     apply_long_mode_sregs(sregs);
     vcpu.set_sregs(sregs);
+    events_.push_back(std::make_unique<VcpuEvents>());
     runners_.push_back(std::make_unique<VcpuRunner>(*this, vcpu));
   }
   boot_bsp();
@@ -94,6 +95,7 @@ Machine::Machine(const Options& options, OutputFiles outputs,
 Machine::~Machine() {
   // Only reached with running threads if run() threw: stop them, then join.
   end_run({EndKind::VmmError, 0, "VMM shutting down", ""});
+  timer_.stop();
   threads_.join_all();
 }
 
@@ -129,13 +131,28 @@ void Machine::end_run(RunEnd end) {
     std::lock_guard lock(start_mutex_);  // so a waiting AP cannot miss the wake-up
   }
   start_cv_.notify_all();
+  for (auto& events : events_) events->shut_down();  // wakes halted vCPUs
   // immediate_exit covers a thread about to enter KVM_RUN, the kick one inside it.
   for (auto& vcpu : vcpus_) vcpu->request_immediate_exit();
   threads_.kick_all();
 }
 
+// The event first, then immediate_exit: a vCPU thread clears immediate_exit
+// before it looks for events, so it either sees this event or does not
+// enter the guest again before it has.
+void Machine::tick() {
+  for (std::uint32_t i = 0; i < vcpu_count(); ++i) {
+    events_[i]->raise();
+    vcpus_[i]->request_immediate_exit();
+    threads_.kick(i);
+  }
+}
+
 int Machine::run() {
   threads_.start(vcpu_count(), [this](std::uint32_t index) { runners_[index]->run(); });
+  if (options_.tick_us != 0) {
+    timer_.start(std::chrono::microseconds(options_.tick_us), [this] { tick(); });
+  }
   // kMaxTimeoutSeconds keeps this far inside steady_clock's range.
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -145,6 +162,7 @@ int Machine::run() {
              fmt::format("guest still running after --timeout {} s", options_.timeout_seconds),
              ""});
   }
+  timer_.stop();
   // Every vCPU must be out of KVM_RUN before its state is read.
   threads_.join_all();
   return finish();

@@ -20,7 +20,9 @@
 #include "options.h"
 #include "output_files.h"
 #include "run_state.h"
+#include "tick_timer.h"
 #include "vcpu.h"
+#include "vcpu_events.h"
 #include "vcpu_threads.h"
 #include "vm.h"
 
@@ -49,6 +51,7 @@ class Machine {
   Console& console() { return console_; }
   RunState& state() { return state_; }
   std::uint32_t vcpu_count() const { return static_cast<std::uint32_t>(vcpus_.size()); }
+  VcpuEvents& events(std::uint32_t index) { return *events_[index]; }
 
   // StartVcpu: releases AP `index`; false if it is the BSP, unknown, or started.
   bool start_ap(std::uint32_t index, ApStart start);
@@ -60,6 +63,8 @@ class Machine {
 
  private:
   void boot_bsp();
+  // The timer thread's tick: an event on every vCPU, and a kick out of KVM_RUN.
+  void tick();
   int finish();
   int write_outputs(int code, const RunEnd& end);
 
@@ -75,6 +80,7 @@ class Machine {
   RunState state_;
   std::vector<std::unique_ptr<Vcpu>> vcpus_;
   std::vector<std::unique_ptr<VcpuRunner>> runners_;
+  std::vector<std::unique_ptr<VcpuEvents>> events_;
 
   std::mutex start_mutex_;
   std::condition_variable start_cv_;
@@ -83,6 +89,7 @@ class Machine {
 
   // Last, so that its threads are joined before anything they use is destroyed.
   VcpuThreads threads_;
+  TickTimer timer_;  // after threads_: it kicks them, so it stops first
 };
 
 }  // namespace altpv::vmm

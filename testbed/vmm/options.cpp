@@ -22,6 +22,10 @@ std::string check(const Options& o) {
     return fmt::format("--timeout: {} is not a number of seconds in (0, {}]", t,
                        kMaxTimeoutSeconds);
   }
+  if (o.tick_us != 0 && (o.tick_us < kMinTickUs || o.tick_us > kMaxTickUs)) {
+    return fmt::format("--tick-us: {} is neither 0 (no timer) nor in [{}, {}]", o.tick_us,
+                       kMinTickUs, kMaxTickUs);
+  }
   try {
     GuestCpuid({}).apply_overrides(o.cpu);  // names only; the real model is built later
   } catch (const CpuOverrideError& e) {
@@ -59,6 +63,8 @@ ParsedOptions parse_options(int argc, char** argv) {
   app.add_option("--hv", o.hv, "Hypervisor personality: hvm (default), pv, none")
       ->transform(CLI::CheckedTransformer(personalities, CLI::ignore_case));
   app.add_option("--timeout", o.timeout_seconds, "Seconds before a runaway guest is stopped");
+  app.add_option("--tick-us", o.tick_us,
+                 "Raise a timer event on every vCPU each N microseconds (0: no timer)");
   app.add_option("--msr-log", o.msr_log, "Write every emulated MSR access as JSON lines");
   app.add_option("--json", o.json, "Write the run's result as JSON");
   app.add_flag("--count-insns", o.count_insns,

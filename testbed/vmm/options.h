@@ -13,6 +13,10 @@ namespace altpv::vmm {
 // --timeout accepts (0, kMaxTimeoutSeconds]: long enough for any run, and far
 // from where a deadline computed from it could overflow.
 inline constexpr double kMaxTimeoutSeconds = 1e6;
+// --tick-us accepts 0 (no timer) or [kMinTickUs, kMaxTickUs]: a shorter
+// period would leave a slow (emulated) guest no time between ticks.
+inline constexpr std::uint32_t kMinTickUs = 100;
+inline constexpr std::uint32_t kMaxTickUs = 10'000'000;
 
 struct Options {
   std::string guest;                 // GUEST.elf
@@ -22,6 +26,7 @@ struct Options {
   std::string cpu;  // --cpu overrides
   Personality hv = Personality::Hvm;
   double timeout_seconds = 30;
+  std::uint32_t tick_us = 0;  // timer period; 0 = no timer
   std::string msr_log;
   std::string json;
   bool count_insns = false;

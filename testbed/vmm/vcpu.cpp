@@ -24,6 +24,10 @@ void Vcpu::request_immediate_exit() {
   std::atomic_ref<std::uint8_t>(run_page().immediate_exit).store(1);
 }
 
+void Vcpu::clear_immediate_exit() {
+  std::atomic_ref<std::uint8_t>(run_page().immediate_exit).store(0);
+}
+
 kvm_regs Vcpu::regs() const {
   kvm_regs regs;
   checked_ioctl(fd_, KVM_GET_REGS, &regs, "KVM_GET_REGS");
@@ -62,6 +66,26 @@ void Vcpu::inject_exception(std::uint8_t vector, std::optional<std::uint32_t> er
   events.exception.error_code = error_code.value_or(0);
   events.flags = 0;  // leave NMI, SIPI and shadow state as they are
   checked_ioctl(fd_, KVM_SET_VCPU_EVENTS, &events, "KVM_SET_VCPU_EVENTS");
+}
+
+void Vcpu::inject_interrupt(std::uint8_t vector) {
+  kvm_interrupt irq{vector};
+  checked_ioctl(fd_, KVM_INTERRUPT, &irq, "KVM_INTERRUPT");
+}
+
+// KVM has no user-space call to flush a vCPU's TLB, but it rebuilds its
+// view of the guest's page tables (and so drops every cached translation,
+// the shadow pages it let run out of sync included) when KVM_SET_SREGS
+// changes CR3. So: CR3 with PWT flipped, then CR3 as it was; the guest does
+// not run in between and sees only its own value.
+void Vcpu::flush_tlb() {
+  constexpr std::uint64_t kCr3Pwt = 1u << 3;
+  kvm_sregs sregs = this->sregs();
+  const std::uint64_t cr3 = sregs.cr3;
+  sregs.cr3 = cr3 ^ kCr3Pwt;
+  set_sregs(sregs);
+  sregs.cr3 = cr3;
+  set_sregs(sregs);
 }
 
 void Vcpu::set_single_step(bool on) {

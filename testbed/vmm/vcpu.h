@@ -31,6 +31,9 @@ class Vcpu final : public ArchMsrs {
   bool run();
   // From another thread: make the current or next KVM_RUN return at once.
   void request_immediate_exit();
+  // The vCPU's thread, before it checks for work: requests made after this
+  // still stop the next KVM_RUN.
+  void clear_immediate_exit();
 
   kvm_regs regs() const;
   void set_regs(const kvm_regs& regs);
@@ -38,7 +41,12 @@ class Vcpu final : public ArchMsrs {
   void set_sregs(const kvm_sregs& sregs);
   void set_cpuid(const std::vector<kvm_cpuid_entry2>& entries);
   void inject_exception(std::uint8_t vector, std::optional<std::uint32_t> error_code);
+  // KVM_INTERRUPT (no in-kernel irqchip): delivered at the next entry; only
+  // when run_page() says ready_for_interrupt_injection and if_flag.
+  void inject_interrupt(std::uint8_t vector);
   void set_single_step(bool on);
+  // Makes KVM drop every translation it holds for this vCPU (see vcpu.cpp).
+  void flush_tlb();
   // Guest-virtual to guest-physical through the vCPU's current page tables.
   std::optional<std::uint64_t> translate(std::uint64_t gva) const;
 

@@ -28,26 +28,34 @@ VcpuThreads::~VcpuThreads() {
 void VcpuThreads::start(std::uint32_t count, const std::function<void(std::uint32_t)>& body) {
   for (std::uint32_t i = 0; i < count; ++i) {
     threads_.emplace_back([this, body, i] {
-      enter();
+      enter(i);
       body(i);
       leave();
     });
   }
 }
 
-void VcpuThreads::enter() {
+void VcpuThreads::enter(std::uint32_t index) {
   std::lock_guard lock(live_mutex_);
-  live_.push_back(pthread_self());
+  live_.push_back({index, pthread_self()});
 }
 
 void VcpuThreads::leave() {
   std::lock_guard lock(live_mutex_);
-  std::erase_if(live_, [](pthread_t t) { return pthread_equal(t, pthread_self()) != 0; });
+  std::erase_if(live_,
+                [](const LiveThread& t) { return pthread_equal(t.thread, pthread_self()) != 0; });
 }
 
 void VcpuThreads::kick_all() {
   std::lock_guard lock(live_mutex_);
-  for (pthread_t t : live_) pthread_kill(t, kKickSignal);
+  for (const LiveThread& t : live_) pthread_kill(t.thread, kKickSignal);
+}
+
+void VcpuThreads::kick(std::uint32_t index) {
+  std::lock_guard lock(live_mutex_);
+  for (const LiveThread& t : live_) {
+    if (t.index == index) pthread_kill(t.thread, kKickSignal);
+  }
 }
 
 void VcpuThreads::join_all() {

@@ -27,16 +27,23 @@ class VcpuThreads {
   void start(std::uint32_t count, const std::function<void(std::uint32_t)>& body);
   // From any thread: interrupts every thread still inside its body.
   void kick_all();
+  // From any thread: interrupts thread `index` if it is inside its body.
+  void kick(std::uint32_t index);
   // Waits for every thread to return.
   void join_all();
 
  private:
-  void enter();
+  void enter(std::uint32_t index);
   void leave();
+
+  struct LiveThread {
+    std::uint32_t index;
+    pthread_t thread;
+  };
 
   std::vector<std::thread> threads_;  // only the thread that calls start/join_all touches it
   std::mutex live_mutex_;
-  std::vector<pthread_t> live_;  // threads inside their body
+  std::vector<LiveThread> live_;  // threads inside their body
 };
 
 }  // namespace altpv::vmm

@@ -127,10 +127,12 @@ TEST(GuestChannel, OtherRecordsRoundTrip) {
                o.str("features", "wrmsrns,hypervisor").num("sites", 50).num("patched", 17);
                o.num("unchanged", 33).num("refused", 0);
              }) +
-      record("exception", [](guest::JsonObject& o) {
-        o.num("vector", 13).str("name", "#GP").hex("error_code", 0).hex("rip", 0x1053ec);
-        o.hex("cr2", 0).num("vcpu", 1);
-      }));
+      record("exception",
+             [](guest::JsonObject& o) {
+               o.num("vector", 13).str("name", "#GP").hex("error_code", 0).hex("rip", 0x1053ec);
+               o.hex("cr2", 0).num("vcpu", 1);
+             }) +
+      record("ticks", [](guest::JsonObject& o) { o.num("vcpu", 2).num("ticks", 7); }));
   ASSERT_EQ(out.expected_writes.size(), 3u);
   EXPECT_EQ(out.expected_writes[1].op, "wrmsr_ns_const");
   EXPECT_EQ(out.expected_writes[1].value, ~std::uint64_t{0});  // beyond a double
@@ -143,11 +145,15 @@ TEST(GuestChannel, OtherRecordsRoundTrip) {
   EXPECT_EQ(out.exceptions[0].name, "#GP");
   EXPECT_EQ(out.exceptions[0].rip, 0x1053ecu);
   EXPECT_EQ(out.exceptions[0].vcpu, 1u);
+  ASSERT_EQ(out.ticks.size(), 1u);
+  EXPECT_EQ(out.ticks[0].vcpu, 2u);
+  EXPECT_EQ(out.ticks[0].ticks, 7u);
 }
 
 TEST(GuestChannel, MalformedRecordsAreErrors) {
   EXPECT_THROW(parse_guest_output("{\"type\":\"figure\",\"strategy\":\"altpv\"}\n"), ParseError);
   EXPECT_THROW(parse_guest_output("{\"type\":\"nonsense\"}\n"), ParseError);
+  EXPECT_THROW(parse_guest_output("{\"type\":\"ticks\",\"vcpu\":0}\n"), ParseError);
   EXPECT_THROW(parse_guest_output("{\"type\":\"truncated\",\"of\":\"decision\"}\n"), ParseError);
   EXPECT_THROW(parse_guest_output("{\"type\":\"figure\", cut short\n"), ParseError);
   EXPECT_THROW(parse_guest_output(

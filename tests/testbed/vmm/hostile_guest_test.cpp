@@ -46,6 +46,35 @@ TEST_F(HostileGuest, RunawayGuestHitsTimeout) {
   expect("spin", {"--timeout", "2", "GUEST"}, 4, {"FAILED (timeout)", "--timeout 2", "rip "});
 }
 
+TEST_F(HostileGuest, EventHypercallsCheckEveryArgumentUnderPv) {
+  expect("events", {"--hv", "pv", "GUEST", "--", "p"}, 0, {"Exit(0)"});
+}
+
+TEST_F(HostileGuest, PvHypercallsAreNotPvUnderHvm) {
+  expect("events", {"--hv", "hvm", "GUEST", "--", "h"}, 0, {"Exit(0)"});
+}
+
+// A halt nothing can wake ends the run at once with the reason, well before
+// --timeout.
+TEST_F(HostileGuest, BlockWithoutTimerIsReportedNotSlept) {
+  VmmOutcome out = expect("halt", {"--hv", "pv", "--timeout", "20", "GUEST", "--", "b"}, 3,
+                          {"FAILED (crash)", "blocked (Block hypercall) with nothing to wake it",
+                           "no timer: --tick-us is 0"});
+  EXPECT_LT(out.seconds, 10);
+}
+
+TEST_F(HostileGuest, HaltWithInterruptsOffIsReportedNotSlept) {
+  VmmOutcome out =
+      expect("halt", {"--tick-us", "1000", "--timeout", "20", "GUEST", "--", "c"}, 3,
+             {"FAILED (crash)", "halted (HLT) with nothing to wake it (interrupts disabled)"});
+  EXPECT_LT(out.seconds, 10);
+}
+
+TEST_F(HostileGuest, TickWithoutIdtTripleFaults) {
+  expect("halt", {"--tick-us", "1000", "GUEST", "--", "i"}, 3,
+         {"FAILED (crash)", "triple fault (KVM_EXIT_SHUTDOWN)"});
+}
+
 TEST_F(HostileGuest, CountsThreeMovs) {
   std::string json = ::testing::TempDir() + "/count.json";
   expect("count", {"--count-insns", "--json", json, "GUEST"}, 0, {"Exit(0)"});

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+#include "vcpu_area.h"
+
+#include "hypercall.h"
+#include "panic.h"
+
+// The timer's interrupt gate (idt.cpp): count the tick on this vCPU and
+// return. It touches no register, so it needs no frame; a locked increment
+// is not needed, since only this vCPU's interrupts write its count.
+#define GUEST_STRINGIFY_(x) #x
+#define GUEST_STRINGIFY(x) GUEST_STRINGIFY_(x)
+asm(R"(
+        .pushsection .text.timer_entry, "ax"
+        .globl timer_entry
+        .type timer_entry, @function
+timer_entry:
+        incq %gs:)" GUEST_STRINGIFY(GUEST_VCPU_AREA_TICKS) R"(
+        iretq
+        .size timer_entry, . - timer_entry
+        .popsection
+)");
+
+namespace altpv::guest {
+namespace {
+
+using altpv::testbed::Hypercall;
+
+constexpr std::uint32_t kIa32GsBase = 0xc0000101;
+
+alignas(64) constinit VcpuArea areas[altpv::testbed::kMaxVcpus] = {};
+constinit bool events_are_pv = false;
+
+}  // namespace
+
+// Not an MSR site: the VMM leaves IA32_GS_BASE to KVM under every
+// personality, and this runs before boot patching.
+void vcpu_area_enter(std::uint32_t index) {
+  const auto base = reinterpret_cast<std::uintptr_t>(&areas[index]);
+  asm volatile("wrmsr"
+               :
+               : "c"(kIa32GsBase), "a"(static_cast<std::uint32_t>(base)),
+                 "d"(static_cast<std::uint32_t>(base >> 32))
+               : "memory");
+}
+
+void vcpu_events_start(std::uint32_t index, bool pv) {
+  if (index == 0) events_are_pv = pv;
+  if (!hypercall(Hypercall::RegisterVcpuInfo, reinterpret_cast<std::uintptr_t>(&areas[index].info))
+           .ok()) {
+    panic("RegisterVcpuInfo refused the vCPU's area");
+  }
+  if (pv) {
+    asm volatile("movb $1, %%gs:%c0" : : "i"(altpv::testbed::kVcpuEventMask) : "memory");
+    asm volatile("sti" : : : "memory");
+  }
+}
+
+bool pv_events() {
+  return events_are_pv;
+}
+
+VcpuArea& vcpu_area(std::uint32_t cpu) {
+  return areas[cpu];
+}
+
+std::uint64_t ticks(std::uint32_t cpu) {
+  return __atomic_load_n(&areas[cpu].ticks, __ATOMIC_RELAXED);
+}
+
+}  // namespace altpv::guest
