@@ -6,6 +6,9 @@
 //                        state each save_fl reports is the one the ops set,
 //                        natively in RFLAGS.IF, under PV in the VcpuInfo mask
 //                        (and the real IF is left alone);
+//   priv.irq             timer ticks through the ops (--tick-us, 2 vCPUs): none
+//                        handled in a disabled window, the held one handled
+//                        by the enabling op, safe_halt without a lost wakeup;
 //   priv.mmu             set_pte, flush_tlb_one, write_cr3/read_cr3 and the
 //                        lazy-MMU batch take effect: a 2 MiB mapping changed
 //                        and flushed is seen through, a second page-table tree
@@ -22,7 +25,9 @@
 #include "pv_backend.h"
 #include "pv_privileged.h"
 #include "register_check.h"
+#include "smp.h"
 #include "test_registry.h"
+#include "vcpu_area.h"
 
 extern "C" char __image_end[];
 extern "C" void guest_call_with_regs(altpv::NativeRegs* regs, const void* stub);
@@ -116,6 +121,100 @@ void priv_flags() {
 }
 
 GUEST_TEST("priv.flags", priv_flags);
+
+// ---- Timer ticks through the ops -----------------------------------------------
+
+// Each spin is a few emulated instructions: seconds, far more than the few
+// tick periods a wait needs; a lost tick fails instead of hanging.
+constexpr unsigned kMaxSpins = 5'000'000;
+
+template <typename Done>
+bool wait_for(Done done) {
+  for (unsigned spins = 0; spins < kMaxSpins; ++spins) {
+    if (done()) return true;
+    asm volatile("pause" : : : "memory");
+  }
+  return done();
+}
+
+constinit bool stop_ap = false;
+
+// The AP takes ticks with interrupts enabled: its count is the clock the
+// BSP waits on. The timer raises every tick on every vCPU, so once the AP
+// has handled two more, at least one was raised on the BSP meanwhile.
+void ap_takes_ticks(std::uint64_t) {
+  altpv::irq_enable();
+  wait_for([] { return __atomic_load_n(&stop_ap, __ATOMIC_ACQUIRE); });
+  altpv::irq_disable();
+}
+
+void wait_for_a_held_tick() {
+  const std::uint64_t seen = ticks(1);
+  EXPECT_TRUE(wait_for([&] { return ticks(1) >= seen + 2; }));
+  // Under PV the VMM flags the tick it holds back.
+  if (pv()) EXPECT_TRUE(wait_for([] { return vcpu_area(0).info.event_pending != 0; }));
+}
+
+// After an op enabled interrupts with a tick held: under PV the op's
+// EventCheck delivered it before the op returned; under hvm the VMM injects
+// it at its next chance (an interrupt window), so the test waits for it.
+void expect_held_tick_handled(std::uint64_t before, const char* op) {
+  if (pv()) EXPECT_EQ(ticks(0), before + 1);
+  EXPECT_TRUE(wait_for([&] { return ticks(0) > before; }));
+  char what[64];
+  altpv::TextBuffer text(what, sizeof what);
+  text.str("held tick handled after ").str(op);
+  observe(text.view(), ticks(0) > before);
+}
+
+// Ticks through the ops, in order: none is handled while irq_disable (or a
+// restore_fl of a disabled state) holds them back, however many go by; the
+// one held is handled once an op enables (irq_enable, restore_fl);
+// safe_halt with one held returns having handled exactly
+// that one (a lost wakeup would sleep until the next, or forever).
+void priv_irq() {
+  if (boot_info().tick_us == 0) GUEST_SKIP("no timer: the VMM runs without --tick-us");
+  if (boot_info().vcpu_count < 2) GUEST_SKIP("needs a second vCPU to see ticks go by");
+  altpv::irq_disable();
+  const std::uint64_t disabled = altpv::save_fl();
+  ASSERT_EQ(start_ap(1, ap_takes_ticks, 0), altpv::testbed::HypercallError::Ok);
+
+  std::uint64_t before = ticks(0);
+  wait_for_a_held_tick();
+  altpv::restore_fl(disabled);  // still disabled
+  wait_for_a_held_tick();
+  observe("ticks handled while disabled", ticks(0) - before);
+  EXPECT_EQ(ticks(0), before);
+  altpv::irq_enable();
+  const std::uint64_t enabled = altpv::save_fl();
+  expect_held_tick_handled(before, "irq_enable");
+  EXPECT_TRUE(wait_for([&] { return ticks(0) >= before + 3; }));  // and more come
+
+  altpv::irq_disable();
+  before = ticks(0);
+  wait_for_a_held_tick();
+  altpv::restore_fl(enabled);
+  expect_held_tick_handled(before, "restore_fl");
+
+  for (int round = 0; round < 3; ++round) {
+    altpv::irq_disable();
+    wait_for_a_held_tick();
+    before = ticks(0);
+    altpv::safe_halt();
+    altpv::irq_disable();
+    observe("ticks handled by safe_halt with one held", ticks(0) - before);
+    EXPECT_EQ(ticks(0), before + 1);
+  }
+  // halt with interrupts enabled wakes on the next tick.
+  altpv::irq_enable();
+  before = ticks(0);
+  altpv::halt();
+  altpv::irq_disable();
+  EXPECT_TRUE(ticks(0) > before);
+  __atomic_store_n(&stop_ap, true, __ATOMIC_RELEASE);
+}
+
+GUEST_TEST("priv.irq", priv_irq);
 
 // ---- Page tables -------------------------------------------------------------
 
