@@ -140,7 +140,7 @@ struct PrivilegedCounts {
 };
 constexpr PrivilegedCounts kPrivileged[] = {
     {"irq_disable", 2, 21, 1, 0, 22},  {"irq_enable", 2, 21, 3, 0, 26},
-    {"save_fl", 3, 22, 2, 0, 26},      {"restore_fl", 4, 22, 8, 0, 29},
+    {"save_fl", 3, 22, 2, 0, 26},      {"restore_fl", 4, 22, 6, 0, 25},
     {"read_cr2", 2, 21, 1, 0, 21},     {"read_cr3", 2, 3, 2, 0, 3},
     {"write_cr3", 2, 2, 5, 1, 6},      {"flush_tlb_one", 2, 2, 5, 1, 6},
     {"wbinvd", 2, 2, 5, 1, 7},         {"lazy_mmu_enter", 1, 1, 3, 0, 2},

@@ -14,7 +14,8 @@
 //                   pointers are the native instruction under hvm (for the
 //                   lazy-MMU ops an empty function: paravirt_nop) and the
 //                   same interface as altpv's PV forms under pv.
-// irq_enable is measured with nothing pending. safe_halt and halt are not
+// irq_enable is measured with nothing pending, restore_fl restoring the
+// state at boot (disabled). safe_halt and halt are not
 // measured: they wait for an interrupt, and this run has no timer.
 #include <string_view>
 
