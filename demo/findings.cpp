@@ -24,15 +24,16 @@ DemoSite demo_site(const std::string& name, const MachineRun& run, const inspect
   return site;
 }
 
-// The figures boot: msr.safe must fault without a write, figures.msr must
-// write one record per strategy and op.
+// The figures boot: msr.safe must fault without a write, figures.msr and
+// figures.privileged must write one record per strategy and op.
 std::vector<FigureRecord> boot_figures(const Testbed& testbed, const MachineConfig& machine,
                                        MachineFindings& findings) {
-  const MachineRun run =
-      run_machine(testbed, {machine, "msr.safe,figures.msr", {}, /*count_insns=*/true});
+  const MachineRun run = run_machine(
+      testbed, {machine, "msr.safe,figures.msr,figures.privileged", {}, /*count_insns=*/true});
   findings.commands.push_back(command_line(run.command));
   findings.verdict.merge(run.problems, "figures boot: ");
-  findings.verdict.merge(check_guest_passed(run.result, {"msr.safe", "figures.msr"}));
+  findings.verdict.merge(
+      check_guest_passed(run.result, {"msr.safe", "figures.msr", "figures.privileged"}));
   findings.verdict.merge(check_untouched(run.msr_log, testbed::kAbsentMsr), "msr.safe: ");
   return run.guest.figures;
 }
@@ -64,14 +65,24 @@ const std::string kSiteOps[] = {"wrmsr_ns_const", "rdmsr_var"};
 const std::string kIndirect = "pvops_indirect";
 const std::string kDirect = "pvops_direct";
 
-}  // namespace
-
-const StrategyFigure* MachineFindings::figure(std::string_view strategy,
-                                              std::string_view op) const {
+const StrategyFigure* find_figure(const std::vector<StrategyFigure>& figures,
+                                  std::string_view strategy, std::string_view op) {
   for (const StrategyFigure& f : figures) {
     if (f.strategy == strategy && f.op == op) return &f;
   }
   return nullptr;
+}
+
+}  // namespace
+
+const StrategyFigure* MachineFindings::figure(std::string_view strategy,
+                                              std::string_view op) const {
+  return find_figure(figures, strategy, op);
+}
+
+const StrategyFigure* MachineFindings::privileged_figure(std::string_view strategy,
+                                                         std::string_view op) const {
+  return find_figure(privileged, strategy, op);
 }
 
 bool DemoFindings::passed() const {
@@ -90,6 +101,18 @@ const std::vector<std::string>& figure_strategies() {
 const std::vector<std::string>& figure_ops() {
   static const std::vector<std::string> ops = {"wrmsr_ns_const", "rdmsr_var", "rdmsr_const",
                                                kContextSwitch};
+  return ops;
+}
+
+const std::vector<std::string>& privileged_strategies() {
+  static const std::vector<std::string> strategies = {kAltpv, kIndirect};
+  return strategies;
+}
+
+const std::vector<std::string>& privileged_ops() {
+  static const std::vector<std::string> ops = {
+      "irq_disable", "irq_enable",    "save_fl", "restore_fl",     "read_cr2",       "read_cr3",
+      "write_cr3",   "flush_tlb_one", "wbinvd",  "lazy_mmu_enter", "lazy_mmu_leave", "set_pte"};
   return ops;
 }
 
@@ -143,6 +166,26 @@ MachineFindings measure_machine(const Testbed& testbed, const inspect::ElfFile& 
       findings.figures.push_back(std::move(f));
     }
   }
+  for (const std::string& op : privileged_ops()) {
+    for (const std::string& strategy : privileged_strategies()) {
+      const auto record = std::find_if(records.begin(), records.end(), [&](const FigureRecord& r) {
+        return r.strategy == strategy && r.op == op;
+      });
+      if (record == records.end()) {
+        findings.verdict.fail("figures.privileged wrote no figure for " + strategy + " " + op);
+        continue;
+      }
+      const std::string function = reference_function(strategy, op, machine.hv);
+      StrategyFigure f{strategy,      op,           call_site_bytes(guest, function), std::nullopt,
+                       record->insns, record->exits};
+      if (strategy == kAltpv) {
+        if (const DecisionRecord* d = decision_in(workload.guest.decisions, guest, function)) {
+          f.site_len = d->len;
+        }
+      }
+      findings.privileged.push_back(std::move(f));
+    }
+  }
   return findings;
 }
 
@@ -160,6 +203,50 @@ std::vector<Differential> differentials(const std::vector<MachineFindings>& mach
         {model.name, check_differential(hvm->workload.run.msr_log, pv->workload.run.msr_log)});
   }
   return out;
+}
+
+namespace {
+
+// The ops whose PV form is inline, and those that need the hypervisor.
+const std::string kPvInline[] = {"irq_disable", "irq_enable", "save_fl", "read_cr2"};
+const std::string kPvHypercall[] = {"write_cr3", "flush_tlb_one", "wbinvd", "set_pte"};
+
+}  // namespace
+
+std::vector<Claim> privileged_claims(const std::vector<MachineFindings>& machines) {
+  ClaimCheck native(
+      "natively (hvm), every privileged op executes no more guest instructions than pv_ops' "
+      "indirect call, and makes no VM exit more");
+  ClaimCheck inline_pv(
+      "under PV, irq_disable, irq_enable (nothing pending), save_fl and read_cr2 are inline: at "
+      "most 3 guest instructions and no VM exit");
+  ClaimCheck hypercall(
+      "under PV, the privileged ops that need the hypervisor (write_cr3, flush_tlb_one, wbinvd, "
+      "set_pte) cost exactly one VM exit and no more guest instructions than pv_ops' call");
+  for (const MachineFindings& m : machines) {
+    const bool hvm = m.machine.hv == Personality::Hvm;
+    for (const std::string& op : privileged_ops()) {
+      const StrategyFigure* altpv = m.privileged_figure(kAltpv, op);
+      const StrategyFigure* pvops = m.privileged_figure(kIndirect, op);
+      const std::string where = m.machine.name() + " " + op;
+      if (altpv == nullptr || pvops == nullptr) {
+        (hvm ? native : hypercall).require(false, where + ": figures missing");
+        continue;
+      }
+      const std::string counts =
+          fmt::format("{}: altpv {} i {} x, pv_ops {} i {} x", where, altpv->insns, altpv->exits,
+                      pvops->insns, pvops->exits);
+      if (hvm) {
+        native.require(altpv->insns <= pvops->insns && altpv->exits <= pvops->exits, counts);
+      } else if (std::find(std::begin(kPvInline), std::end(kPvInline), op) != std::end(kPvInline)) {
+        inline_pv.require(altpv->insns <= 3 && altpv->exits == 0, counts);
+      } else if (std::find(std::begin(kPvHypercall), std::end(kPvHypercall), op) !=
+                 std::end(kPvHypercall)) {
+        hypercall.require(altpv->exits == 1 && altpv->insns <= pvops->insns, counts);
+      }
+    }
+  }
+  return {native.done(), inline_pv.done(), hypercall.done()};
 }
 
 std::vector<Claim> figure_claims(const std::vector<MachineFindings>& machines) {

@@ -49,10 +49,12 @@ struct MachineFindings {
   std::vector<std::string> commands;  // the boots, as shell lines
   std::vector<DemoSite> sites;
   std::vector<StrategyFigure> figures;
+  std::vector<StrategyFigure> privileged;  // figures.privileged: altpv/privileged.h's ops
   testbed::report::WorkloadBoot workload;
   CheckResult verdict;  // conformance, decision, msr.safe, figures
 
   const StrategyFigure* figure(std::string_view strategy, std::string_view op) const;
+  const StrategyFigure* privileged_figure(std::string_view strategy, std::string_view op) const;
 };
 
 struct Differential {
@@ -102,20 +104,26 @@ struct DemoFindings {
 const std::vector<std::string>& figure_strategies();
 const std::vector<std::string>& figure_ops();
 bool figure_measured(std::string_view strategy, std::string_view op);
+// The strategies and ops figures.privileged measures, in its order: altpv's
+// site and Linux's pv_ops call (a callee-save thunk for the irq ops).
+const std::vector<std::string>& privileged_strategies();
+const std::vector<std::string>& privileged_ops();
 // The MSR accesses one op makes: the context switch writes three MSRs.
 std::uint64_t msr_accesses(std::string_view op);
 
 // Boots `machine` twice: msr.workload with altpv.debug and --dump-text
-// (conformance and decisions), then msr.safe and figures.msr with
-// --count-insns. `guest` is the guest ELF (bytes at the call sites).
+// (conformance and decisions), then msr.safe, figures.msr and
+// figures.privileged with --count-insns. `guest` is the guest ELF (bytes at the call sites).
 MachineFindings measure_machine(const testbed::report::Testbed& testbed,
                                 const inspect::ElfFile& guest, const MachineConfig& machine);
 
 // hvm against pv, per CPU model.
 std::vector<Differential> differentials(const std::vector<MachineFindings>& machines);
 
-// The README's figure claims, each checked on `machines`.
+// The README's figure claims, each checked on `machines`: the MSR ops', and
+// the privileged ops'.
 std::vector<Claim> figure_claims(const std::vector<MachineFindings>& machines);
+std::vector<Claim> privileged_claims(const std::vector<MachineFindings>& machines);
 
 // Throws testbed::report::ParseError when a documented field is missing.
 BenchResults parse_bench_results(std::string_view text);

@@ -71,9 +71,11 @@ json machine_json(const MachineFindings& m) {
             {"commands", m.commands},
             {"writes", writes_json(m)},
             {"sites", json::array()},
-            {"figures", json::array()}};
+            {"figures", json::array()},
+            {"privileged_figures", json::array()}};
   for (const DemoSite& s : m.sites) j["sites"].push_back(site_json(s));
   for (const StrategyFigure& f : m.figures) j["figures"].push_back(figure_json(f));
+  for (const StrategyFigure& f : m.privileged) j["privileged_figures"].push_back(figure_json(f));
   return j;
 }
 

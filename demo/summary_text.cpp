@@ -75,6 +75,18 @@ std::string summary_tables(const DemoFindings& r) {
                          cell(c.figure("pvops_direct", op)), c.verdict.passed() ? "PASS" : "FAIL");
     }
   }
+  out += "\nPrivileged ops: bytes at the call site (B), guest instructions (i), VM exits (x)\n";
+  out +=
+      "altpv: the op's site (natively the instruction; under pv inline or a native-ABI stub); "
+      "pvops_indirect: call *pv_ops (callee-save thunk for the irq ops)\n";
+  out += fmt::format("{:<22} {:<15} {:<16} {:<16}\n", "machine", "op", "altpv", "pvops_indirect");
+  for (const MachineFindings& c : r.machines) {
+    for (const std::string& op : privileged_ops()) {
+      out += fmt::format("{:<22} {:<15} {:<16} {:<16}\n", c.machine.name(), op,
+                         cell(c.privileged_figure("altpv", op)),
+                         cell(c.privileged_figure("pvops_indirect", op)));
+    }
+  }
   for (const Differential& d : r.differentials) {
     out += fmt::format("differential hvm vs pv, {:<16} {}\n", d.cpu_model + ":",
                        d.verdict.passed() ? "PASS" : "FAIL");

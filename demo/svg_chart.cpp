@@ -53,17 +53,19 @@ std::string script(const BarChart& c, const std::filesystem::path& svg) {
   return s + "\n";
 }
 
-BarChart guest_chart(const DemoFindings& r) {
-  BarChart c{"guest-insns",
-             "Guest instructions per MSR op, by strategy (single-step count)",
-             "guest instructions per op",
-             figure_strategies(),
-             {}};
+// Guest instructions per op: one cluster per machine and op, one bar per
+// strategy; `lookup` is MachineFindings::figure or ::privileged_figure.
+using FigureLookup = const StrategyFigure* (MachineFindings::*)(std::string_view,
+                                                                std::string_view) const;
+BarChart insns_chart(std::string name, std::string title, const DemoFindings& r,
+                     const std::vector<std::string>& strategies,
+                     const std::vector<std::string>& ops, FigureLookup lookup) {
+  BarChart c{std::move(name), std::move(title), "guest instructions per op", strategies, {}};
   for (const MachineFindings& m : r.machines) {
-    for (const std::string& op : figure_ops()) {
+    for (const std::string& op : ops) {
       std::vector<double> values;
-      for (const std::string& strategy : figure_strategies()) {
-        const StrategyFigure* f = m.figure(strategy, op);
+      for (const std::string& strategy : strategies) {
+        const StrategyFigure* f = (m.*lookup)(strategy, op);
         values.push_back(f != nullptr ? static_cast<double>(f->insns) : 0);
       }
       // Three short lines: long single-line labels overlap their neighbours.
@@ -109,7 +111,13 @@ BarChart bench_chart(const BenchResults& b) {
 std::vector<std::filesystem::path> write_charts(const DemoFindings& findings,
                                                 const std::filesystem::path& dir,
                                                 CheckResult& result) {
-  std::vector<BarChart> charts = {guest_chart(findings)};
+  std::vector<BarChart> charts = {
+      insns_chart("guest-insns", "Guest instructions per MSR op, by strategy (single-step count)",
+                  findings, figure_strategies(), figure_ops(), &MachineFindings::figure),
+      insns_chart("privileged-insns",
+                  "Guest instructions per privileged op: altpv against pv_ops (single-step count)",
+                  findings, privileged_strategies(), privileged_ops(),
+                  &MachineFindings::privileged_figure)};
   if (findings.bench) charts.push_back(bench_chart(*findings.bench));
   std::vector<std::filesystem::path> written;
   for (const BarChart& chart : charts) {

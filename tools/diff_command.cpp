@@ -54,17 +54,30 @@ void require_same_program(const InspectedFile& file, const InspectedFile& dump) 
   }
 }
 
+// Whether `target` is the first byte of a function of the file.
+bool starts_function(const hosted::SymbolTable& symbols, std::uint64_t target) {
+  return std::any_of(symbols.symbols().begin(), symbols.symbols().end(),
+                     [&](const hosted::Symbol& s) { return s.address == target; });
+}
+
 // A backend's inline code for a call alternative (backend.h), which only the
-// backend can render: whole instructions, none of them a branch or
-// RIP-relative (they were copied, not relocated), then exactly the engine's
-// NOP fill. Returns the code's length.
-std::optional<std::size_t> inline_code(std::span<const std::uint8_t> bytes, std::uint64_t address) {
+// backend can render: whole instructions, then exactly the engine's NOP
+// fill. A branch in it (relocated code may call a slow path) must land inside
+// the code, at its end, or at the start of a function of the file; nothing
+// may address memory relative to RIP. Returns the code's length.
+std::optional<std::size_t> inline_code(std::span<const std::uint8_t> bytes, std::uint64_t address,
+                                       const hosted::SymbolTable& symbols) {
   for (std::size_t code = 0; code <= bytes.size(); ++code) {
     if (!same_bytes(bytes.subspan(code), nop_fill(bytes.size() - code))) continue;
     const Disassembly d = disassemble(bytes.first(code), address);
     if (!d.complete()) return std::nullopt;
     for (const Instruction& insn : d.instructions) {
-      if (insn.branch_target || insn.rip_relative) return std::nullopt;
+      if (insn.rip_relative) return std::nullopt;
+      const auto target = insn.branch_target;
+      if (target && (*target < address || *target > address + code) &&
+          !starts_function(symbols, *target)) {
+        return std::nullopt;
+      }
     }
     return code;
   }
@@ -76,7 +89,7 @@ std::optional<std::size_t> inline_code(std::span<const std::uint8_t> bytes, std:
 // failing those, a backend's inline code in place of a call alternative;
 // nullopt if none.
 std::optional<std::string> identify(const SiteRecord& site, std::span<const std::uint8_t> bytes,
-                                    std::uint64_t address) {
+                                    std::uint64_t address, const hosted::SymbolTable& symbols) {
   const SiteCopy original = copy_to_site(site, original_bytes(site));
   if (original.relocation.refusal == Refusal::None && same_bytes(bytes, original.bytes)) {
     return "original";
@@ -98,7 +111,7 @@ std::optional<std::string> identify(const SiteRecord& site, std::span<const std:
     if (!call_label) call_label = label;
   }
   if (call_label) {
-    if (const auto code = inline_code(bytes, address)) {
+    if (const auto code = inline_code(bytes, address, symbols)) {
       return fmt::format("{}:inline ({} bytes of backend code)", *call_label, *code);
     }
   }
@@ -130,7 +143,7 @@ int print_diff(const InspectedFile& file, const InspectedFile& dump, std::FILE* 
       dump.elf.fail(fmt::format("{}: no bytes in the dump at {:#x}", file.site_label(i), address));
     }
     const auto bytes = *laid_out;
-    const auto form = identify(site, bytes, address);
+    const auto form = identify(site, bytes, address, file.symbols);
     if (!form) ++unidentified;
     fmt::print(out, "{}: {}\n", file.site_label(i),
                form ? *form : "UNKNOWN bytes: neither the original nor an alternative");

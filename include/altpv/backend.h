@@ -34,6 +34,10 @@ struct SiteCode {
   const void* stub = nullptr;  // Call, BareCall
   std::uint8_t len = 0;        // Inline: how many of `bytes`
   std::uint8_t bytes[kMaxSiteLength] = {};
+  // Inline: where `bytes` were assembled, when they may branch outside
+  // themselves (e.g. to an out-of-line stub); the engine relocates them from
+  // there like a replacement. Null: copied as they are.
+  const void* origin = nullptr;
 
   static constexpr SiteCode none() { return {}; }
   static constexpr SiteCode call(const void* stub) {
@@ -54,6 +58,14 @@ struct SiteCode {
     SiteCode c = nops();
     c.len = static_cast<std::uint8_t>(len > kMaxSiteLength ? kMaxSiteLength + 1 : len);
     if (len <= kMaxSiteLength) std::memcpy(c.bytes, bytes, len);
+    return c;
+  }
+  // Code assembled at `code` (`len` bytes), relocated into the site from
+  // there: it may call or jump outside itself, and address memory relative
+  // to RIP (docs/site-format.md, "Relocation").
+  static SiteCode inline_code(const void* code, std::size_t len) {
+    SiteCode c = inline_bytes(code, len);
+    c.origin = code;
     return c;
   }
   // The op done by nothing at all: the whole site becomes NOPs.

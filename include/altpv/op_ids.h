@@ -17,6 +17,23 @@
 #define ALTPV_OP_RDMSR_SAFE 7
 #define ALTPV_OP_RDMSR64_SAFE 8
 
+/* Privileged-instruction ops; their native ABIs are listed in
+ * altpv/privileged.h. */
+#define ALTPV_OP_IRQ_DISABLE 9
+#define ALTPV_OP_IRQ_ENABLE 10
+#define ALTPV_OP_SAVE_FL 11
+#define ALTPV_OP_RESTORE_FL 12
+#define ALTPV_OP_SAFE_HALT 13
+#define ALTPV_OP_HALT 14
+#define ALTPV_OP_READ_CR2 15
+#define ALTPV_OP_READ_CR3 16
+#define ALTPV_OP_WRITE_CR3 17
+#define ALTPV_OP_FLUSH_TLB_ONE 18
+#define ALTPV_OP_WBINVD 19
+#define ALTPV_OP_LAZY_MMU_ENTER 20
+#define ALTPV_OP_LAZY_MMU_LEAVE 21
+#define ALTPV_OP_SET_PTE 22
+
 #define ALTPV_OP_USER_BASE 0x100
 
 #endif

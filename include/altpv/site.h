@@ -67,6 +67,11 @@
 #define ALTPV_TRACK_MAX(len) \
   ALTPV_S(.if (len) > .Laltpv_max; .set .Laltpv_max, (len); .endif)
 
+/* Reserves `len` bytes for the site whatever the lengths of its alternatives:
+ * room for code a backend may render inline instead of a call (backend.h).
+ * Place it between ALTPV_SITE_BEGIN and ALTPV_SITE_END. */
+#define ALTPV_SITE_ROOM(len) ALTPV_TRACK_MAX(len)
+
 #define ALTPV_SITE_BEGIN                                  \
   ALTPV_S(.pushsection altpv_alts, "a"; .balign 4; 8800:; \
           .popsection; .set .Laltpv_max, 0)

@@ -58,7 +58,13 @@ Refusal render_code(const SiteRecord& site, const AltRecord& alt, const SiteCode
     return render_call(alt, code.form == SiteCode::Form::BareCall, at, site.len, code.stub, out);
   }
   if (code.len > site.len) return Refusal::InlineTooLong;
-  std::memcpy(out, code.bytes, code.len);
+  if (code.origin != nullptr) {
+    const Refusal r =
+        relocate_code(static_cast<const std::uint8_t*>(code.origin), code.len, at, out).refusal;
+    if (r != Refusal::None) return r;
+  } else {
+    std::memcpy(out, code.bytes, code.len);
+  }
   fill_nops(out + code.len, site.len - code.len);
   return Refusal::None;
 }

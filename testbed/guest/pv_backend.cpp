@@ -8,6 +8,7 @@
 #include "pv_cpuid.h"
 #include "pv_msr_calls.h"
 #include "pv_msr_stubs.h"
+#include "pv_privileged.h"
 
 namespace altpv::guest {
 namespace {
@@ -198,6 +199,7 @@ class GuestPvBackend final : public altpv::Backend {
   altpv::SiteCode code(const altpv::CallSite& site) const override {
     if (site.kind != altpv::AltKind::Call) return altpv::SiteCode::none();
     if (site.op == GUEST_OP_CPUID) return altpv::SiteCode::call(guest_pv_stub_cpuid);
+    if (is_privileged_op(site.op)) return pv_privileged_code(site);
     if (!is_msr_op(site.op)) return altpv::SiteCode::none();
     if (!site.has_constant) return variable_index_code(site);
     switch (pv_msr_policy(site.constant)) {

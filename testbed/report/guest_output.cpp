@@ -79,6 +79,8 @@ void add_record(GuestOutput& out, const json& j) {
                              j.at("disabled"), j.at("wrong"), j.at("add_up"), j.at("syncs"),
                              j.at("vcpus_kicked"), j.at("writes"), j.at("int3_hits"), j.at("exits"),
                              j.at("exits_io"), j.at("tsc_cycles")});
+  } else if (type == "observed") {
+    out.observations.push_back({j.at("what"), hex_field(j, "value")});
   } else if (type == "ticks") {
     out.ticks.push_back({j.at("vcpu"), j.at("ticks")});
   } else if (type == "truncated") {

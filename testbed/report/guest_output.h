@@ -95,6 +95,14 @@ struct TickRecord {
 };
 
 // Every record of one boot, by type, each in console order.
+// `observed`: a value a guest test saw, for comparing personalities (the
+// privileged ops: docs/privileged-ops.md).
+struct Observation {
+  std::string what;
+  std::uint64_t value = 0;
+  bool operator==(const Observation&) const = default;
+};
+
 struct GuestOutput {
   std::optional<PatchingRecord> patching;
   std::vector<DecisionRecord> decisions;
@@ -103,6 +111,7 @@ struct GuestOutput {
   std::vector<std::string> test_cases;  // `test_case`, from `list`
   std::vector<ExceptionRecord> exceptions;
   std::vector<LiveKeysRecord> live_keys;
+  std::vector<Observation> observations;
   std::vector<TickRecord> ticks;
 };
 

@@ -254,6 +254,7 @@ MachineRun run_machine(const Testbed& testbed, const VmmInvocation& inv) {
                  "--msr-log",
                  log};
   if (inv.count_insns) run.command.push_back("--count-insns");
+  run.command.insert(run.command.end(), inv.vmm_options.begin(), inv.vmm_options.end());
   if (inv.dump_text) run.command.insert(run.command.end(), {"--dump-text", text});
   run.command.insert(run.command.end(), {testbed.guest, "--", "run=" + inv.run});
   run.command.insert(run.command.end(), inv.guest_words.begin(), inv.guest_words.end());

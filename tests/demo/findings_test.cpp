@@ -144,5 +144,93 @@ TEST(FigureClaims, AFailedClaimFailsTheRunAndShows) {
   EXPECT_NE(text.find("NOT: base/hvm wrmsr_ns_const: altpv 10"), std::string::npos) << text;
 }
 
+// The privileged ops as this project's run counted them: {altpv, pv_ops}
+// instructions and exits, natively and under pv.
+struct PrivilegedCounts {
+  const char* op;
+  std::uint64_t native, native_pvops, pv, pv_exits, pvops;
+};
+constexpr PrivilegedCounts kPrivileged[] = {
+    {"irq_disable", 2, 21, 1, 0, 22},  {"irq_enable", 2, 21, 3, 0, 26},
+    {"save_fl", 3, 22, 2, 0, 26},      {"restore_fl", 4, 22, 6, 0, 25},
+    {"read_cr2", 2, 21, 1, 0, 21},     {"read_cr3", 2, 3, 2, 0, 3},
+    {"write_cr3", 2, 2, 5, 1, 6},      {"flush_tlb_one", 2, 2, 5, 1, 6},
+    {"wbinvd", 2, 2, 5, 1, 7},         {"lazy_mmu_enter", 1, 1, 3, 0, 2},
+    {"lazy_mmu_leave", 1, 1, 5, 0, 5}, {"set_pte", 4, 4, 15, 1, 17},
+};
+
+std::vector<MachineFindings> privileged_figures() {
+  std::vector<MachineFindings> machines;
+  for (const MachineConfig& m : all_machines()) {
+    const bool pv = m.hv == Personality::Pv;
+    MachineFindings f;
+    f.machine = m;
+    for (const PrivilegedCounts& c : kPrivileged) {
+      const std::uint64_t x = pv ? c.pv_exits : 0;
+      f.privileged.push_back({"altpv", c.op, {}, std::nullopt, pv ? c.pv : c.native, x});
+      f.privileged.push_back(
+          {"pvops_indirect", c.op, {}, std::nullopt, pv ? c.pvops : c.native_pvops, x});
+    }
+    machines.push_back(std::move(f));
+  }
+  return machines;
+}
+
+StrategyFigure& privileged(std::vector<MachineFindings>& machines, const std::string& machine,
+                           const std::string& strategy, const std::string& op) {
+  for (MachineFindings& m : machines) {
+    for (StrategyFigure& f : m.privileged) {
+      if (m.machine.name() == machine && f.strategy == strategy && f.op == op) return f;
+    }
+  }
+  throw std::runtime_error("no figure " + machine + " " + strategy + " " + op);
+}
+
+std::vector<bool> privileged_holding(const std::vector<MachineFindings>& machines) {
+  std::vector<bool> out;
+  for (const Claim& c : privileged_claims(machines)) out.push_back(c.holds);
+  return out;
+}
+
+TEST(PrivilegedClaims, HoldOnTheMeasuredFigures) {
+  const std::vector<Claim> claims = privileged_claims(privileged_figures());
+  ASSERT_EQ(claims.size(), 3u);
+  for (const Claim& c : claims) {
+    EXPECT_TRUE(c.holds) << c.statement;
+    EXPECT_FALSE(c.evidence.empty()) << c.statement;
+  }
+}
+
+TEST(PrivilegedClaims, EachFailsForItsOwnComparison) {
+  using V = std::vector<bool>;
+  auto native = privileged_figures();
+  privileged(native, "base/hvm", "altpv", "read_cr3").insns = 4;  // more than pv_ops' 3
+  EXPECT_EQ(privileged_holding(native), (V{false, true, true}));
+  auto native_exit = privileged_figures();
+  privileged(native_exit, "wrmsrns/hvm", "altpv", "irq_disable").exits = 1;
+  EXPECT_EQ(privileged_holding(native_exit), (V{false, true, true}));
+
+  auto long_inline = privileged_figures();
+  privileged(long_inline, "base/pv", "altpv", "irq_enable").insns = 4;
+  EXPECT_EQ(privileged_holding(long_inline), (V{true, false, true}));
+  auto inline_exit = privileged_figures();
+  privileged(inline_exit, "base/pv", "altpv", "read_cr2").exits = 1;
+  EXPECT_EQ(privileged_holding(inline_exit), (V{true, false, true}));
+
+  auto two_exits = privileged_figures();
+  privileged(two_exits, "wrmsrns/pv", "altpv", "set_pte").exits = 2;
+  EXPECT_EQ(privileged_holding(two_exits), (V{true, true, false}));
+  auto longer = privileged_figures();
+  privileged(longer, "wrmsrns/pv", "altpv", "write_cr3").insns = 7;  // more than pv_ops' 6
+  EXPECT_EQ(privileged_holding(longer), (V{true, true, false}));
+}
+
+TEST(PrivilegedClaims, FailWithoutFiguresToCheck) {
+  EXPECT_EQ(privileged_holding({}), (std::vector<bool>{false, false, false}));
+  auto missing = privileged_figures();
+  missing[0].privileged.pop_back();  // base/hvm: pv_ops set_pte
+  EXPECT_FALSE(privileged_claims(missing)[0].holds);
+}
+
 }  // namespace
 }  // namespace altpv::demo

@@ -100,6 +100,33 @@ TEST(BackendCode, InlineBytesReplaceTheWholeSite) {
   EXPECT_EQ(rendered(d), expected);
 }
 
+// Inline code that calls out of itself (an out-of-line slow path) is
+// relocated from where it was assembled: the call reaches the same target
+// from the site; a branch to its own end moves with the bytes.
+TEST(BackendCode, InlineCodeIsRelocatedFromItsOrigin) {
+  SiteTableBuilder b;
+  const std::size_t site = b.add(kSite);
+  const std::uintptr_t stub = b.text_end();
+  // jz +5 (to the end); call stub: assembled in `code`, 7 bytes.
+  std::uint8_t code[7] = {0x74, 0x05};
+  const Bytes call = call_to(stub, reinterpret_cast<std::uintptr_t>(code) + 7);
+  std::memcpy(code + 2, call.data(), call.size());
+  CodeBackend backend(SiteCode::inline_code(code, sizeof code));
+  const Decision d = plan_site(b.table(), site, features({Feature::Pv}), &backend);
+  ASSERT_EQ(d.refusal, Refusal::None);
+  EXPECT_EQ(d.form, SiteCode::Form::Inline);
+  Bytes expected{0x74, 0x05};
+  const Bytes moved = call_to(stub, b.address(site) + 7);
+  expected.insert(expected.end(), moved.begin(), moved.end());
+  const Bytes fill = nops(10);
+  expected.insert(expected.end(), fill.begin(), fill.end());
+  EXPECT_EQ(rendered(d), expected);
+
+  // Copied instead of relocated, the call would miss its target.
+  CodeBackend copied(SiteCode::inline_bytes(code, sizeof code));
+  EXPECT_NE(rendered(plan_site(b.table(), site, features({Feature::Pv}), &copied)), expected);
+}
+
 TEST(BackendCode, NothingButNops) {
   SiteTableBuilder b;
   const std::size_t site = b.add(kSite);

@@ -19,6 +19,7 @@
 #include "boot_patching.h"
 #include "console.h"
 #include "expect.h"
+#include "figure_counting.h"
 #include "hypercall.h"
 #include "pv_msr_calls.h"
 #include "test_registry.h"
@@ -239,7 +240,6 @@ extern "C" {
 }
 
 namespace altpv::guest {
-namespace {
 
 // noinline: every figure then runs the very same marker code around its
 // call, so subtracting the empty function's count is exact.
@@ -251,12 +251,18 @@ namespace {
   return c;
 }
 
-struct Figure {
-  const char* strategy;
-  const char* op;
-  void (*fn)(std::uint64_t);
-  std::uint64_t arg;
-};
+void measure_figure(const Figure& f, const Counters& empty) {
+  const Counters c = measure(f.fn, f.arg);
+  EXPECT_TRUE(c.instructions > empty.instructions);
+  JsonLine("figure")
+      .out()
+      .str("strategy", f.strategy)
+      .str("op", f.op)
+      .num("insns", c.instructions - empty.instructions)
+      .num("exits", c.exits - empty.exits);
+}
+
+namespace {
 
 // The incoming task and the per-CPU area of the context_switch figures.
 constinit Task next_task = {0xffff888000100000, 0x7f0000001000, 0x5, 1, 2, 3, 4, 5, 6, 7, 8};
@@ -302,16 +308,7 @@ void figures_msr() {
     skip_test("instruction counting is off: run altpv-vmm with --count-insns");
     return;
   }
-  for (const Figure& f : figures) {
-    const Counters c = measure(f.fn, f.arg);
-    EXPECT_TRUE(c.instructions > empty.instructions);
-    JsonLine("figure")
-        .out()
-        .str("strategy", f.strategy)
-        .str("op", f.op)
-        .num("insns", c.instructions - empty.instructions)
-        .num("exits", c.exits - empty.exits);
-  }
+  for (const Figure& f : figures) measure_figure(f, empty);
   pv_ops = {native_write_msr, native_read_msr};
   // Every strategy installed the same state.
   EXPECT_EQ(this_cpu.cr3, next_task.cr3);

@@ -3,6 +3,8 @@
 # the end of tests/testbed/guest/CMakeLists.txt:
 #   guest.msr_conformance.*  msr.workload and friends under every CPU model
 #                            and personality, checked for MSR conformance;
+#   guest.privileged_conformance.*  the privileged ops on every machine, and
+#                            hvm and pv observing the same;
 #   guest.patching.*         what boot-time patching left in guest memory,
 #                            against the command line (and, named as such,
 #                            the host planner's consistency with the guest's).
@@ -11,7 +13,7 @@ if(NOT TARGET testbed_report)
   return()
 endif()
 
-foreach(driver IN ITEMS msr_conformance patching)
+foreach(driver IN ITEMS msr_conformance patching privileged_conformance)
   add_executable(${driver}_test ${CMAKE_CURRENT_LIST_DIR}/${driver}_test.cpp)
   target_link_libraries(${driver}_test PRIVATE testbed_report altpv_testbed_abi GTest::gtest_main)
   target_compile_definitions(${driver}_test PRIVATE

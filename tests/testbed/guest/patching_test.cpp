@@ -14,7 +14,9 @@
 // both worlds, not that the decisions are right; the oracles above do that.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include <fmt/format.h>
@@ -237,6 +239,92 @@ TEST_P(PerMachine, WrmsrNsConstSiteHoldsTheModelsInstruction) {
   const CheckResult v =
       check_wrmsr_ns_const_site(*run.dumped_text, run.guest.decisions, GetParam());
   EXPECT_TRUE(v.passed()) << v.describe();
+}
+
+// The privileged ops (altpv/privileged.h): natively every site holds its
+// instruction (the original); under pv what the guest's PV backend renders
+// (testbed/guest/pv_privileged.h), spelled out here byte for byte from the
+// testbed ABI's %gs offsets (0 pending, 1 mask, 8 cr2), or a call to the
+// named stub; halt and read_cr3 keep the instruction.
+struct PrivilegedForm {
+  std::uint16_t op;
+  std::vector<std::uint8_t> inline_bytes;  // then, for irq_enable, a call
+  const char* stub;                        // the call's target; nullptr: none
+};
+
+const std::vector<PrivilegedForm>& pv_privileged_forms() {
+  static const std::vector<PrivilegedForm> forms = {
+      // movb $1, %gs:1
+      {ALTPV_OP_IRQ_DISABLE, {0x65, 0xc6, 0x04, 0x25, 0x01, 0, 0, 0, 0x01}, nullptr},
+      // movb $0, %gs:1; testb $0xff, %gs:0; jz +5; call guest_pv_event_check
+      {ALTPV_OP_IRQ_ENABLE,
+       {0x65, 0xc6, 0x04, 0x25, 0x01, 0, 0, 0,    0x00, 0x65,
+        0xf6, 0x04, 0x25, 0,    0,    0, 0, 0xff, 0x74, 0x05},
+       "guest_pv_event_check"},
+      // movzbl %gs:1, %eax; lea -1(%rax), %eax
+      {ALTPV_OP_SAVE_FL, {0x65, 0x0f, 0xb6, 0x04, 0x25, 0x01, 0, 0, 0, 0x8d, 0x40, 0xff}, nullptr},
+      // mov %gs:8, %rax
+      {ALTPV_OP_READ_CR2, {0x65, 0x48, 0x8b, 0x04, 0x25, 0x08, 0, 0, 0}, nullptr},
+      {ALTPV_OP_RESTORE_FL, {}, "guest_pv_restore_fl"},
+      {ALTPV_OP_SAFE_HALT, {}, "guest_pv_safe_halt"},
+      {ALTPV_OP_WRITE_CR3, {}, "guest_pv_write_cr3"},
+      {ALTPV_OP_FLUSH_TLB_ONE, {}, "guest_pv_flush_tlb_one"},
+      {ALTPV_OP_WBINVD, {}, "guest_pv_wbinvd"},
+      {ALTPV_OP_LAZY_MMU_ENTER, {}, "guest_pv_lazy_mmu_enter"},
+      {ALTPV_OP_LAZY_MMU_LEAVE, {}, "guest_pv_lazy_mmu_leave"},
+      {ALTPV_OP_SET_PTE, {}, "guest_pv_set_pte"},
+  };
+  return forms;
+}
+
+// Whether `bytes` (a site at `address`) hold `form`: its inline bytes, then a
+// call to its stub if it has one, then the engine's NOP fill.
+bool holds_privileged_form(const PrivilegedForm& form, std::span<const std::uint8_t> bytes,
+                           std::uint64_t address) {
+  std::size_t pos = form.inline_bytes.size();
+  if (bytes.size() < pos ||
+      !std::equal(form.inline_bytes.begin(), form.inline_bytes.end(), bytes.begin())) {
+    return false;
+  }
+  if (form.stub != nullptr) {
+    if (bytes.size() < pos + 5 || bytes[pos] != 0xe8) return false;
+    std::int32_t rel;
+    std::memcpy(&rel, &bytes[pos + 1], sizeof rel);
+    pos += 5;
+    const std::uint64_t target = address + pos + static_cast<std::int64_t>(rel);
+    if (guest_file().symbols.describe(target) != std::string(form.stub) + "+0") return false;
+  }
+  const std::vector<std::uint8_t> fill = inspect::nop_fill(bytes.size() - pos);
+  return std::equal(fill.begin(), fill.end(), bytes.begin() + static_cast<std::ptrdiff_t>(pos));
+}
+
+TEST_P(PerMachine, PrivilegedSitesHoldTheirForm) {
+  SKIP_WITHOUT_KVM();
+  const MachineConfig& m = GetParam();
+  const MachineRun& run = patched(m);
+  ASSERT_TRUE(run.dumped_text.has_value()) << run.problems.describe();
+  const inspect::InspectedFile& file = guest_file();
+  const SiteTable& table = file.image.table();
+  std::set<std::uint16_t> seen;
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    const SiteRecord& site = table.sites_begin[i];
+    if (site.op < ALTPV_OP_IRQ_DISABLE || site.op > ALTPV_OP_SET_PTE) continue;
+    seen.insert(site.op);
+    const std::uint64_t address = file.site_address(i);
+    const auto bytes = code_at(*run.dumped_text, address, site.len);
+    ASSERT_TRUE(bytes.has_value()) << file.site_label(i);
+    const auto& forms = pv_privileged_forms();
+    const auto form = std::find_if(forms.begin(), forms.end(),
+                                   [&](const PrivilegedForm& f) { return f.op == site.op; });
+    const bool native = m.hv == Personality::Hvm || form == forms.end();
+    EXPECT_TRUE(native ? holds_form(site, Form{}, *bytes, address)
+                       : holds_privileged_form(*form, *bytes, address))
+        << file.site_label(i) << ": " << m.name() << " wants "
+        << (native ? "the instruction" : "the PV form") << "; memory holds "
+        << describe_code(*bytes, address, *run.dumped_text);
+  }
+  // Every op has a site in the guest (the tests and the figures).
+  EXPECT_EQ(seen.size(), std::size_t{ALTPV_OP_SET_PTE - ALTPV_OP_IRQ_DISABLE + 1});
 }
 
 INSTANTIATE_TEST_SUITE_P(Testbed, PerMachine, ::testing::ValuesIn(all_machines()),
