@@ -3,9 +3,9 @@
 
 #include "altpv/linked_site_table.h"
 #include "console.h"
-#include "hypercall.h"
 #include "invalid_opcode.h"
 #include "panic.h"
+#include "platform.h"
 
 namespace altpv::guest {
 namespace {

@@ -30,7 +30,7 @@ void msr_safe() {
   EXPECT_EQ(altpv::wrmsr_ns_safe(altpv::msr::kIa32Pat, 0x0202020202020202), altpv::kMsrFault);
 }
 
-GUEST_TEST("msr.safe", msr_safe);
+GUEST_TEST_REQUIRES("msr.safe", msr_safe, MsrFaults);
 
 void msr_gp_plain() {
   altpv::wrmsr_ns(kAbsentMsr, 5);
