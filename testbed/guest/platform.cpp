@@ -36,9 +36,10 @@ std::string_view verdict_name(TestVerdict v) {
   return "?";
 }
 
-// Whether RDMSR of an MSR no CPU has raises #GP: a plain instruction with
-// its own exception-table entry, so no altpv site under test decides it.
-bool absent_msr_faults() {
+// Whether RDMSR of an MSR no CPU has, and WRMSR of a reserved IA32_PAT
+// memory type, raise #GP: plain instructions with their own exception-table
+// entries, so no altpv site under test decides it.
+bool rdmsr_faults(std::uint32_t msr, std::uint64_t& value) {
   std::uint32_t faulted, lo, hi;
   asm volatile(
       "mov $1, %[faulted]\n"
@@ -46,8 +47,36 @@ bool absent_msr_faults() {
       "3: xor %[faulted], %[faulted]\n"
       "2:\n" ALTPV_EXTABLE(1b, 3b, 2b)
       : [faulted] "=&r"(faulted), "=a"(lo), "=d"(hi)
-      : "c"(altpv::testbed::kAbsentMsr));
+      : "c"(msr));
+  value = lo | std::uint64_t{hi} << 32;
   return faulted != 0;
+}
+
+bool wrmsr_faults(std::uint32_t msr, std::uint64_t value) {
+  std::uint32_t faulted;
+  asm volatile(
+      "mov $1, %[faulted]\n"
+      "1: wrmsr\n"
+      "3: xor %[faulted], %[faulted]\n"
+      "2:\n" ALTPV_EXTABLE(1b, 3b, 2b)
+      : [faulted] "=&r"(faulted)
+      : "c"(msr), "a"(static_cast<std::uint32_t>(value)),
+        "d"(static_cast<std::uint32_t>(value >> 32))
+      : "memory");
+  return faulted != 0;
+}
+
+bool absent_msr_faults() {
+  std::uint64_t ignored;
+  return rdmsr_faults(altpv::testbed::kAbsentMsr, ignored);
+}
+
+bool reserved_pat_faults() {
+  std::uint64_t pat;
+  rdmsr_faults(altpv::msr::kIa32Pat.index, pat);
+  if (wrmsr_faults(altpv::msr::kIa32Pat.index, 0x0202020202020202)) return true;  // type 2
+  wrmsr_faults(altpv::msr::kIa32Pat.index, pat);
+  return false;
 }
 
 }  // namespace
@@ -66,9 +95,13 @@ std::string_view missing(Requires what) {
     return "needs altpv-vmm (its hypercalls, MSRs, CPU models or counting); this is a PVH boot";
   }
   if (what == Requires::PvhBoot && p != Platform::Pvh) return "needs a PVH boot";
-  if (what == Requires::MsrFaults && p == Platform::Pvh && !absent_msr_faults()) {
-    return "needs #GP for absent MSRs and rejected values, which this CPU does not raise "
-           "(QEMU's TCG ignores both)";
+  if (p == Platform::Testbed) return {};
+  if (what == Requires::MsrFaults && !absent_msr_faults()) {
+    return "needs #GP for an MSR the CPU lacks, which this CPU does not raise (QEMU's TCG "
+           "ignores unknown MSRs and unchecked values)";
+  }
+  if (what == Requires::ReservedPatFaults && !reserved_pat_faults()) {
+    return "needs #GP for a reserved IA32_PAT memory type, which this CPU does not raise";
   }
   return {};
 }

@@ -30,9 +30,11 @@ enum class Requires : std::uint8_t {
   Nothing,
   Testbed,  // altpv-vmm's hypercalls, MSRs, CPU models or counting
   PvhBoot,  // a PVH start_info
-  // #GP for an MSR the CPU lacks and for a value an MSR rejects. QEMU's TCG
-  // ignores both, so on a PVH boot a probe decides.
+  // #GP for an MSR the CPU lacks (and for values an MSR rejects). QEMU's
+  // TCG raises neither, so on a PVH boot a probe decides.
   MsrFaults,
+  // #GP for a reserved IA32_PAT memory type, which some KVMs accept: probed.
+  ReservedPatFaults,
 };
 // Empty when this platform provides `what`; else what is missing, in words.
 std::string_view missing(Requires what);

@@ -73,6 +73,12 @@ void add_record(GuestOutput& out, const json& j) {
   } else if (type == "exception") {
     out.exceptions.push_back({j.at("vector"), j.at("name"), hex_field(j, "error_code"),
                               hex_field(j, "rip"), j.at("vcpu")});
+  } else if (type == "test") {
+    const std::string verdict = j.at("verdict");
+    if (verdict != "pass" && verdict != "fail" && verdict != "skip") {
+      throw ParseError("test verdict '" + verdict + "' is none of pass, fail, skip");
+    }
+    out.tests.push_back({j.at("name"), verdict, optional_string(j, "message")});
   } else if (type == "truncated") {
     throw ParseError("the guest cut a " + j.at("of").get<std::string>() +
                      " record short (longer than its console line)");

@@ -77,6 +77,14 @@ struct ExceptionRecord {
   unsigned vcpu = 0;
 };
 
+// `test`: a case's verdict, as a PVH boot reports it (altpv-vmm takes
+// verdicts by hypercall instead).
+struct TestRecord {
+  std::string name;
+  std::string verdict;  // pass, fail, skip
+  std::string message;  // the first failure or the skip reason; empty for pass
+};
+
 // Every record of one boot, by type, each in console order.
 struct GuestOutput {
   std::optional<PatchingRecord> patching;
@@ -85,6 +93,7 @@ struct GuestOutput {
   std::vector<FigureRecord> figures;
   std::vector<std::string> test_cases;  // `test_case`, from `list`
   std::vector<ExceptionRecord> exceptions;
+  std::vector<TestRecord> tests;
 };
 
 // Throws ParseError naming the line and the problem: not JSON, an unknown
