@@ -13,22 +13,18 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <iostream>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 #include "pvh_loader_fault.h"
-#include "qemu_checks.h"
+#include "qemu_matrix.h"
 #include "qemu_run.h"
 
 namespace {
@@ -87,104 +83,22 @@ int run_loader_fault(const Options& opt, const std::string& qemu) {
   return v.passed() ? 0 : 1;
 }
 
-nlohmann::json boot_json(const ModelBoot& b) {
-  nlohmann::json decisions = nlohmann::json::array();
-  for (const DecisionRecord& d : b.run.guest.decisions) {
-    decisions.push_back({{"index", d.index},
-                         {"address", d.address},
-                         {"choice", d.choice()},
-                         {"verdict", d.verdict}});
-  }
-  return {{"model", b.model},
-          {"accel", b.accel},
-          {"command", command_line(b.run.command)},
-          {"qemu_features", feature_names(b.qemu_features)},
-          {"guest_features", b.guest_features ? feature_names(*b.guest_features) : ""},
-          {"summary", decisions_summary(b.run.guest.decisions)},
-          {"passed", b.passed},
-          {"skipped", b.skipped},
-          {"skips", b.skips},
-          {"failures", b.verdict.failures},
-          {"decisions", decisions}};
-}
-
 int run_matrix(const Options& opt, const std::string& qemu) {
-  const altpv::inspect::InspectedFile guest_file(opt.guest);
-  std::vector<ModelBoot> boots(opt.cpus.size());
-  // `jobs` boots at a time, each its own QEMU process.
-  for (std::size_t first = 0; first < opt.cpus.size(); first += opt.jobs) {
-    std::vector<std::future<ModelBoot>> running;
-    for (std::size_t i = first; i < std::min(opt.cpus.size(), first + opt.jobs); ++i) {
-      const BootRequest req{qemu, opt.guest, opt.cpus[i], opt.accel, opt.timeout};
-      running.push_back(std::async(std::launch::async,
-                                   [req, &guest_file] { return boot_model(req, guest_file); }));
-    }
-    for (std::size_t k = 0; k < running.size(); ++k) {
-      boots[first + k] = running[k].get();
-      const ModelBoot& b = boots[first + k];
-      std::cerr << fmt::format("altpv-qemu: {}/{}: {}\n", b.model, b.accel,
-                               b.verdict.passed() ? "PASS" : "FAIL");
-    }
-  }
-  if (opt.accel == "kvm") check_kvm_models(boots);
-  bool ok = true;
+  const QemuMatrix m = run_qemu_matrix(
+      {qemu, opt.guest, opt.cpus, opt.accel, opt.timeout, opt.jobs}, [](const ModelBoot& b) {
+        std::cerr << fmt::format("altpv-qemu: {}/{}: {}\n", b.model, b.accel,
+                                 b.verdict.passed() ? "PASS" : "FAIL");
+      });
   std::cout << fmt::format("\nSame guest ELF ({}) on {} QEMU CPU models, -accel {}:\n\n", opt.guest,
-                           boots.size(), opt.accel);
-  std::cout << "| model | accel | features (CPUID) | decisions | passed | skipped | verdict |\n"
-               "| --- | --- | --- | --- | --- | --- | --- |\n";
-  for (const ModelBoot& b : boots) {
-    std::cout << fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", b.model, b.accel,
-                             b.guest_features ? feature_names(*b.guest_features) : "?",
-                             decisions_summary(b.run.guest.decisions), b.passed, b.skipped,
-                             b.verdict.passed() ? "PASS" : "FAIL");
+                           m.boots.size(), opt.accel)
+            << matrix_table(m) << "\n"
+            << matrix_details(m);
+  if (opt.transcript && !m.boots.empty()) {
+    std::cout << "\nConsole of " << m.boots.front().model << ":\n" << m.boots.front().run.child.out;
   }
-  for (const ModelBoot& b : boots) {
-    if (b.verdict.passed()) continue;
-    ok = false;
-    std::cout << fmt::format("\n{}/{} FAILED: {}\n  {}\n", b.model, b.accel, b.verdict.describe(),
-                             command_line(b.run.command));
-    std::cout << "  console:\n" << b.run.child.out << "  stderr:\n" << b.run.child.err;
-  }
-  // Across models: decisions differ exactly where the features call for it.
-  nlohmann::json pairs = nlohmann::json::array();
-  std::cout << "\nAcross models (sites that differ / the reference selection agrees):\n";
-  for (std::size_t i = 0; i < boots.size(); ++i) {
-    for (std::size_t j = i + 1; j < boots.size(); ++j) {
-      const CheckResult d = check_differential(boots[i], boots[j], guest_file);
-      std::size_t differ = 0;
-      const auto& di = boots[i].run.guest.decisions;
-      const auto& dj = boots[j].run.guest.decisions;
-      for (std::size_t k = 0; k < std::min(di.size(), dj.size()); ++k)
-        differ += di[k].chosen != dj[k].chosen;
-      std::cout << fmt::format("  {} vs {}: {} sites differ: {}\n", boots[i].model, boots[j].model,
-                               differ,
-                               d.passed() ? "as the features imply" : "WRONG" + d.describe());
-      pairs.push_back({{"a", boots[i].model},
-                       {"b", boots[j].model},
-                       {"differ", differ},
-                       {"failures", d.failures}});
-      ok = ok && d.passed();
-    }
-  }
-  if (opt.transcript && !boots.empty()) {
-    std::cout << "\nTranscript of " << boots.front().model << ":\n" << boots.front().run.child.out;
-  }
-  // Each skip once, with the models it happened on.
-  std::map<std::string, std::string> skipped_on;
-  for (const ModelBoot& b : boots) {
-    for (const std::string& s : b.skips)
-      skipped_on[s] += (skipped_on[s].empty() ? "" : ", ") + b.model;
-  }
-  if (!skipped_on.empty()) std::cout << "\nSkipped:\n";
-  for (const auto& [skip, models] : skipped_on)
-    std::cout << fmt::format("  {} [{}]\n", skip, models);
-  if (!opt.json.empty()) {
-    nlohmann::json out = {{"accel", opt.accel}, {"guest", opt.guest}, {"pairs", pairs}};
-    for (const ModelBoot& b : boots) out["boots"].push_back(boot_json(b));
-    std::ofstream(opt.json) << out.dump(2) << "\n";
-  }
-  std::cout << fmt::format("\naltpv-qemu: {}\n", ok ? "PASS" : "FAIL");
-  return ok ? 0 : 1;
+  if (!opt.json.empty()) std::ofstream(opt.json) << matrix_json(m).dump(2) << "\n";
+  std::cout << fmt::format("\naltpv-qemu: {}\n", m.passed() ? "PASS" : "FAIL");
+  return m.passed() ? 0 : 1;
 }
 
 }  // namespace
