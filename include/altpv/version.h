@@ -7,7 +7,7 @@ namespace altpv {
 
 // The library: public API and tools (semantic versioning).
 inline constexpr unsigned kVersionMajor = 0;
-inline constexpr unsigned kVersionMinor = 2;
+inline constexpr unsigned kVersionMinor = 3;
 inline constexpr unsigned kVersionPatch = 0;
 
 // The layout of site and alternative records (docs/site-format.md). Objects

@@ -2,16 +2,19 @@
 #include "boot.h"
 
 #include "panic.h"
+#include "platform.h"
+
+// The image's bounds, from guest.ld.
+extern "C" const char __text_start[], __image_end[];
 
 namespace altpv::guest {
 namespace {
 
 constinit altpv::testbed::BootInfo info_copy = {};
+constinit PvhBoot pvh_copy = {};
 constinit Cmdline line;
 
-}  // namespace
-
-void boot_init(const altpv::testbed::BootInfo* info) {
+void testbed_boot_init(const altpv::testbed::BootInfo* info) {
   using namespace altpv::testbed;
   if (info->magic != kBootMagic) panic("boot info: bad magic");
   if (info->version != kBootVersion) panic("boot info: unsupported version");
@@ -23,8 +26,31 @@ void boot_init(const altpv::testbed::BootInfo* info) {
   line = Cmdline({reinterpret_cast<const char*>(info->cmdline_gpa), info->cmdline_len});
 }
 
+void pvh_boot_init(std::uintptr_t start_info) {
+  char problem[160];
+  if (!read_pvh_start_info(start_info, reinterpret_cast<std::uintptr_t>(__text_start),
+                           reinterpret_cast<std::uintptr_t>(__image_end),
+                           altpv::testbed::kMaxCmdline, pvh_copy, problem, sizeof problem)) {
+    panic(problem);
+  }
+  line = Cmdline(pvh_copy.cmdline);
+}
+
+}  // namespace
+
+void boot_init(std::uintptr_t boot_block) {
+  if (platform() == Platform::Pvh) {
+    pvh_boot_init(boot_block);
+  } else {
+    testbed_boot_init(reinterpret_cast<const altpv::testbed::BootInfo*>(boot_block));
+  }
+}
+
 const altpv::testbed::BootInfo& boot_info() {
   return info_copy;
+}
+const PvhBoot& pvh_boot() {
+  return pvh_copy;
 }
 const Cmdline& cmdline() {
   return line;

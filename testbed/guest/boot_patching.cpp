@@ -6,10 +6,9 @@
 #include "altpv/engine/text_writer.h"
 #include "altpv/linked_site_table.h"
 #include "console.h"
-#include "cpu_model.h"
 #include "panic.h"
+#include "platform.h"
 #include "pv_backend.h"
-#include "pv_signature.h"
 
 // The patchable code range, from guest.ld (which also bounds the tables).
 extern "C" const char __text_start[], __text_end[];
@@ -72,10 +71,9 @@ class Recorder final : public DecisionObserver {
 };
 
 FeatureSet boot_features(const Cmdline& cmdline) {
-  FeatureSet features = detect_model_features();
-  // The synthetic PV bit: set when the testbed announces its PV interface;
-  // patch_at_boot then hands the engine the PV backend (pv_backend.h).
-  if (testbed_pv_present(features)) features.set(Feature::Pv);
+  // With the synthetic PV bit under the testbed's PV personality, for which
+  // patch_at_boot hands the engine the PV backend (pv_backend.h).
+  FeatureSet features = platform_features();
   const Cmdline::Value overrides = cmdline.value("altpv.features");
   if (!overrides.found) return features;
   const OverrideResult result = apply_overrides(features, overrides.value);

@@ -1,13 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "console.h"
 
-#include "hypercall.h"
-
 namespace altpv::guest {
-
-void console_write(std::string_view text) {
-  hypercall(testbed::Hypercall::ConsoleWrite, text);
-}
 
 Line::~Line() {
   const std::size_t len = text_.length();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Console output over the ConsoleWrite hypercall. One line is one hypercall,
-// so lines from several vCPUs never interleave mid-line. Two kinds of line:
+// Console output: the ConsoleWrite hypercall, or COM1 on a PVH boot
+// (platform.h). One line is one hypercall, so lines from several vCPUs never
+// interleave mid-line. Two kinds of line:
 // text for people (Line), and the records hosts read (JsonLine, the
 // guest->host channel of docs/testbed.md).
 #pragma once
@@ -13,6 +14,7 @@
 
 namespace altpv::guest {
 
+// The platform's console (platform.cpp).
 void console_write(std::string_view text);
 
 // Builds a line and writes it, newline added, when it goes out of scope:

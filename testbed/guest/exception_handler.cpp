@@ -4,10 +4,10 @@
 #include "abi/abi.h"
 #include "altpv/linked_site_table.h"
 #include "console.h"
-#include "hypercall.h"
 #include "invalid_opcode.h"
 #include "live_keys.h"
 #include "panic.h"
+#include "platform.h"
 
 namespace altpv::guest {
 namespace {

@@ -12,6 +12,7 @@ gdt:
         .quad 0x00cf93000000ffff       /* GUEST_DATA_SELECTOR: data, DPL 0 */
 gdt_end:
 
+        .globl gdt_pointer              /* also for pvh_entry.S */
 gdt_pointer:
         .short gdt_end - gdt - 1
         .quad gdt

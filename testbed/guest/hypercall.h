@@ -38,9 +38,4 @@ inline HypercallResult hypercall(altpv::testbed::Hypercall number, std::string_v
   return hypercall(number, reinterpret_cast<std::uintptr_t>(text.data()), text.size());
 }
 
-[[noreturn]] void exit_guest(std::uint64_t code);
-
-// Index of the calling vCPU (0 = the BSP).
-std::uint32_t vcpu_index();
-
 }  // namespace altpv::guest

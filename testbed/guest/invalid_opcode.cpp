@@ -2,6 +2,7 @@
 #include "invalid_opcode.h"
 
 #include "hypercall.h"
+#include "platform.h"
 
 namespace altpv::guest {
 
@@ -10,6 +11,8 @@ using altpv::testbed::Hypercall;
 using altpv::testbed::HypercallError;
 
 InvalidOpcode emulate_invalid_opcode(ExceptionFrame& f) {
+  // Only altpv-vmm emulates what its CPU model advertises; elsewhere a #UD is real.
+  if (!missing(Requires::Testbed).empty()) return InvalidOpcode::Genuine;
   GprFrame g{f.rax, f.rbx, f.rcx, f.rdx, f.rsi, f.rdi, f.rbp, f.rsp, f.r8,
              f.r9,  f.r10, f.r11, f.r12, f.r13, f.r14, f.r15, f.rip, f.rflags};
   const HypercallResult r = hypercall(Hypercall::EmulateInsn, reinterpret_cast<std::uintptr_t>(&g));

@@ -13,12 +13,15 @@
 
 #include <span>
 
+#include "platform.h"
+
 namespace altpv::guest {
 
 struct TestCase {
   const char* name;  // "area.case"; what run= matches
   void (*run)();
   bool by_name_only;
+  Requires needs = Requires::Nothing;  // skipped where the platform lacks it
 };
 
 // Every linked test, in link order.
@@ -26,9 +29,15 @@ std::span<const TestCase> registered_tests();
 
 }  // namespace altpv::guest
 
-#define GUEST_TEST_RECORD(name, function, by_name_only)                                         \
-  [[gnu::used, gnu::section("guest_tests"),                                                     \
-    gnu::aligned(8)]] static constexpr ::altpv::guest::TestCase guest_test_##function = {name, function, \
-                                                                                by_name_only}
+#define GUEST_TEST_RECORD(name, function, by_name_only)                                   \
+  [[gnu::used, gnu::section("guest_tests"),                                               \
+    gnu::aligned(8)]] static constexpr ::altpv::guest::TestCase guest_test_##function = { \
+      name, function, by_name_only}
 #define GUEST_TEST(name, function) GUEST_TEST_RECORD(name, function, false)
 #define GUEST_TEST_BY_NAME(name, function) GUEST_TEST_RECORD(name, function, true)
+// A case that needs more than a CPU (platform.h): elsewhere it is skipped,
+// with what is missing as the reason.
+#define GUEST_TEST_REQUIRES(name, function, requirement)                                  \
+  [[gnu::used, gnu::section("guest_tests"),                                               \
+    gnu::aligned(8)]] static constexpr ::altpv::guest::TestCase guest_test_##function = { \
+      name, function, false, ::altpv::guest::Requires::requirement}

@@ -4,14 +4,12 @@
 #include "console.h"
 #include "expect.h"
 #include "glob.h"
-#include "hypercall.h"
 #include "panic.h"
+#include "platform.h"
 #include "test_registry.h"
 
 namespace altpv::guest {
 namespace {
-
-using altpv::testbed::Hypercall;
 
 struct RunningTest {
   const TestCase* test;
@@ -67,8 +65,8 @@ bool check_patterns(std::string_view patterns) {
         .str(pattern)
         .str("' (the guest's `list` shows them; some run only when named exactly)");
     Line().out().str("guest: ").str(n.view()).str(": ").str(msg.view());
-    hypercall(Hypercall::TestBegin, n.view());
-    hypercall(Hypercall::TestFail, msg.view());
+    report_test_begin(n.view());
+    report_test_end(TestVerdict::Fail, msg.view());
     ok = false;
   });
   return ok;
@@ -77,15 +75,19 @@ bool check_patterns(std::string_view patterns) {
 bool run_one(const TestCase& test) {
   running = {};
   running.test = &test;
-  hypercall(Hypercall::TestBegin, test.name);
-  test.run();
+  report_test_begin(test.name);
+  if (const std::string_view why = missing(test.needs); !why.empty()) {
+    skip_test(why);
+  } else {
+    test.run();
+  }
   const std::string_view message{running.message, running.message_len};
   if (running.failed) {
-    hypercall(Hypercall::TestFail, message);
+    report_test_end(TestVerdict::Fail, message);
   } else if (running.skipped) {
-    hypercall(Hypercall::TestSkip, message);
+    report_test_end(TestVerdict::Skip, message);
   } else {
-    hypercall(Hypercall::TestPass);
+    report_test_end(TestVerdict::Pass, message);
   }
   running.test = nullptr;
   return !running.failed;

@@ -3,6 +3,7 @@
 
 #include "hypercall.h"
 #include "panic.h"
+#include "platform.h"
 
 // The timer's interrupt gate (idt.cpp): count the tick on this vCPU and
 // return. It touches no register, so it needs no frame; a locked increment
@@ -45,6 +46,9 @@ void vcpu_area_enter(std::uint32_t index) {
 
 void vcpu_events_start(std::uint32_t index, bool pv) {
   if (index == 0) events_are_pv = pv;
+  // A PVH boot has no VMM to tell, and no events: its cases that need them
+  // require the testbed.
+  if (platform() != Platform::Testbed) return;
   if (!hypercall(Hypercall::RegisterVcpuInfo, reinterpret_cast<std::uintptr_t>(&areas[index].info))
            .ok()) {
     panic("RegisterVcpuInfo refused the vCPU's area");

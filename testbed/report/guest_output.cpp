@@ -83,6 +83,12 @@ void add_record(GuestOutput& out, const json& j) {
     out.observations.push_back({j.at("what"), hex_field(j, "value")});
   } else if (type == "ticks") {
     out.ticks.push_back({j.at("vcpu"), j.at("ticks")});
+  } else if (type == "test") {
+    const std::string verdict = j.at("verdict");
+    if (verdict != "pass" && verdict != "fail" && verdict != "skip") {
+      throw ParseError("test verdict '" + verdict + "' is none of pass, fail, skip");
+    }
+    out.tests.push_back({j.at("name"), verdict, optional_string(j, "message")});
   } else if (type == "truncated") {
     throw ParseError("the guest cut a " + j.at("of").get<std::string>() +
                      " record short (longer than its console line)");

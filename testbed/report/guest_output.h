@@ -94,6 +94,14 @@ struct TickRecord {
   std::uint64_t ticks = 0;
 };
 
+// `test`: a case's verdict, as a PVH boot reports it (altpv-vmm takes
+// verdicts by hypercall instead).
+struct TestRecord {
+  std::string name;
+  std::string verdict;  // pass, fail, skip
+  std::string message;  // the first failure or the skip reason; empty for pass
+};
+
 // Every record of one boot, by type, each in console order.
 // `observed`: a value a guest test saw, for comparing personalities (the
 // privileged ops: docs/privileged-ops.md).
@@ -113,6 +121,7 @@ struct GuestOutput {
   std::vector<LiveKeysRecord> live_keys;
   std::vector<Observation> observations;
   std::vector<TickRecord> ticks;
+  std::vector<TestRecord> tests;
 };
 
 // Throws ParseError naming the line and the problem: not JSON, an unknown

@@ -115,13 +115,14 @@ constexpr int kChildMarginSeconds = 30;
 
 }  // namespace
 
-ChildOutcome run_child(const std::vector<std::string>& argv, std::chrono::seconds timeout) {
+ChildOutcome run_child(const std::vector<std::string>& argv, std::chrono::seconds timeout,
+                       const std::string& stdin_path) {
   Pipe out_pipe, err_pipe;
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out_pipe.write_end(), STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, err_pipe.write_end(), STDERR_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, stdin_path.c_str(), O_RDONLY, 0);
 
   std::vector<char*> args;
   args.reserve(argv.size() + 1);

@@ -32,10 +32,11 @@ struct ChildOutcome {
 };
 
 // argv[0] is the program: a path, or a name looked up in PATH. Stdout and
-// stderr are captured, stdin is /dev/null, and the child is killed when it
-// overruns `timeout`. Throws std::system_error when it cannot be started;
-// a child that fails later shows in the outcome.
-ChildOutcome run_child(const std::vector<std::string>& argv, std::chrono::seconds timeout);
+// stderr are captured, stdin is read from `stdin_path`, and the child is
+// killed when it overruns `timeout`. Throws std::system_error when it cannot
+// be started; a child that fails later shows in the outcome.
+ChildOutcome run_child(const std::vector<std::string>& argv, std::chrono::seconds timeout,
+                       const std::string& stdin_path = "/dev/null");
 
 // The command as a shell line, for messages and reports.
 std::string command_line(const std::vector<std::string>& command);

@@ -48,7 +48,7 @@ void boot_report() {
   EXPECT_TRUE(!words.value("altpv").found);
 }
 
-GUEST_TEST("boot.report", boot_report);
+GUEST_TEST_REQUIRES("boot.report", boot_report, Testbed);
 
 }  // namespace
 }  // namespace altpv::guest

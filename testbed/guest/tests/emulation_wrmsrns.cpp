@@ -70,7 +70,7 @@ void emulation_wrmsrns() {
   EXPECT_EQ(rdmsr(kTscAux), 0x1234u);  // the refused write changed nothing
 }
 
-GUEST_TEST("emulation.wrmsrns", emulation_wrmsrns);
+GUEST_TEST_REQUIRES("emulation.wrmsrns", emulation_wrmsrns, Testbed);
 
 }  // namespace
 }  // namespace altpv::guest

@@ -316,7 +316,7 @@ void figures_msr() {
   EXPECT_TRUE(this_cpu.current == &next_task);
 }
 
-GUEST_TEST("figures.msr", figures_msr);
+GUEST_TEST_REQUIRES("figures.msr", figures_msr, Testbed);
 
 }  // namespace
 }  // namespace altpv::guest

@@ -98,7 +98,7 @@ void msr_registers() {
   }
 }
 
-GUEST_TEST("msr.registers", msr_registers);
+GUEST_TEST_REQUIRES("msr.registers", msr_registers, Testbed);
 
 }  // namespace
 }  // namespace altpv::guest

@@ -170,7 +170,7 @@ void msr_stub_registers() {
               changed_var.text[4] == '\0');
 }
 
-GUEST_TEST("msr.stub_registers", msr_stub_registers);
+GUEST_TEST_REQUIRES("msr.stub_registers", msr_stub_registers, Testbed);
 
 }  // namespace
 }  // namespace altpv::guest

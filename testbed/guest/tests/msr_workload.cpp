@@ -70,7 +70,7 @@ void msr_workload() {
   EXPECT_EQ(altpv::rdmsr(msr::kIa32TscAux), 7u);
 }
 
-GUEST_TEST("msr.workload", msr_workload);
+GUEST_TEST_REQUIRES("msr.workload", msr_workload, Testbed);
 
 }  // namespace
 }  // namespace altpv::guest

@@ -43,7 +43,7 @@ void pv_cpuid_op() {
   }
 }
 
-GUEST_TEST("pv.cpuid_op", pv_cpuid_op);
+GUEST_TEST_REQUIRES("pv.cpuid_op", pv_cpuid_op, Testbed);
 
 }  // namespace
 }  // namespace altpv::guest

@@ -8,7 +8,7 @@
 #include "altpv/engine/text_buffer.h"
 #include "boot.h"
 #include "expect.h"
-#include "hypercall.h"
+#include "platform.h"
 #include "smp.h"
 #include "test_registry.h"
 
@@ -55,7 +55,7 @@ void smp_start() {
   for (std::uint32_t i = 1; i < n; ++i) EXPECT_EQ(reported[i], i + 1);
 }
 
-GUEST_TEST("smp.start", smp_start);
+GUEST_TEST_REQUIRES("smp.start", smp_start, Testbed);
 
 }  // namespace
 }  // namespace altpv::guest
