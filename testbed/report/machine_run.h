@@ -118,7 +118,7 @@ struct VmmInvocation {
   bool count_insns = false;
   bool dump_text = false;                // keep the text as patched (MachineRun::dumped_text)
   int timeout_seconds = 60;              // the VMM's own --timeout; the child gets a margin on top
-  std::vector<std::string> vmm_options;  // more VMM options, e.g. --vcpus 2 --tick-us 2000
+  std::vector<std::string> vmm_options{};  // more VMM options, e.g. --vcpus 2 --tick-us 2000
 };
 
 struct MachineRun {
