@@ -6,6 +6,7 @@
 // nothing is timed, and the checks are on order and counts.
 #include "altpv/extable.h"
 #include "boot.h"
+#include "bounded_wait.h"
 #include "console.h"
 #include "expect.h"
 #include "hypercall.h"
@@ -52,16 +53,6 @@ std::uint8_t event_pending(std::uint32_t cpu) {
   return __atomic_load_n(&vcpu_area(cpu).info.event_pending, __ATOMIC_RELAXED);
 }
 
-// Spins until `done()`, at most kMaxSpins times; returns whether it held.
-template <typename Done>
-bool wait_for(Done done) {
-  for (unsigned spins = 0; spins < kMaxSpins; ++spins) {
-    if (done()) return true;
-    asm volatile("pause" : : : "memory");
-  }
-  return done();
-}
-
 bool have_timer() {
   return boot_info().tick_us != 0;
 }
@@ -71,7 +62,7 @@ constinit bool stop_counting = false;
 
 void count_ticks_here(std::uint64_t cpu) {
   events_on();
-  wait_for([&] { return ticks(cpu) >= kTicksPerVcpu; });
+  wait_for<kMaxSpins>([&] { return ticks(cpu) >= kTicksPerVcpu; });
   events_off();
   __atomic_add_fetch(&finished, 1, __ATOMIC_RELEASE);
 }
@@ -83,7 +74,8 @@ void events_ticks() {
   for (std::uint32_t i = 1; i < n; ++i)
     ASSERT_EQ(start_ap(i, count_ticks_here, i), HypercallError::Ok);
   count_ticks_here(0);
-  EXPECT_TRUE(wait_for([&] { return __atomic_load_n(&finished, __ATOMIC_ACQUIRE) == n; }));
+  EXPECT_TRUE(
+      wait_for<kMaxSpins>([&] { return __atomic_load_n(&finished, __ATOMIC_ACQUIRE) == n; }));
   for (std::uint32_t i = 0; i < n; ++i) {
     EXPECT_TRUE(ticks(i) >= kTicksPerVcpu);
     JsonLine("ticks").out().num("vcpu", i).num("ticks", ticks(i));
@@ -93,7 +85,7 @@ GUEST_TEST("events.ticks", events_ticks);
 
 void count_until_stopped(std::uint64_t) {
   events_on();
-  wait_for([] { return __atomic_load_n(&stop_counting, __ATOMIC_ACQUIRE); });
+  wait_for<kMaxSpins>([] { return __atomic_load_n(&stop_counting, __ATOMIC_ACQUIRE); });
   events_off();
 }
 
@@ -108,10 +100,10 @@ void events_masked() {
   events_off();
   const std::uint64_t before = ticks(0);
   ASSERT_EQ(start_ap(1, count_until_stopped, 0), HypercallError::Ok);
-  EXPECT_TRUE(wait_for([] { return ticks(1) >= 2; }));
+  EXPECT_TRUE(wait_for<kMaxSpins>([] { return ticks(1) >= 2; }));
   if (pv_events()) {
     // The VMM flags the event it holds back.
-    EXPECT_TRUE(wait_for([] { return event_pending(0) != 0; }));
+    EXPECT_TRUE(wait_for<kMaxSpins>([] { return event_pending(0) != 0; }));
   }
   EXPECT_EQ(ticks(0), before);
   events_on();
@@ -120,7 +112,7 @@ void events_masked() {
     EXPECT_TRUE(ticks(0) > before);
     EXPECT_EQ(event_pending(0), 0u);
   } else {
-    EXPECT_TRUE(wait_for([&] { return ticks(0) > before; }));
+    EXPECT_TRUE(wait_for<kMaxSpins>([&] { return ticks(0) > before; }));
   }
   events_off();
   __atomic_store_n(&stop_counting, true, __ATOMIC_RELEASE);
@@ -145,7 +137,7 @@ void events_halt() {
   }
   if (pv_events()) {
     events_off();
-    ASSERT_TRUE(wait_for([] { return event_pending(0) != 0; }));
+    ASSERT_TRUE(wait_for<kMaxSpins>([] { return event_pending(0) != 0; }));
     const std::uint64_t before = ticks(0);
     EXPECT_EQ(hypercall(Hypercall::Block).status, HypercallError::Ok);
     EXPECT_TRUE(ticks(0) > before);

@@ -20,6 +20,7 @@
 #include "altpv/privileged.h"
 #include "boot.h"
 #include "boot_patching.h"
+#include "bounded_wait.h"
 #include "console.h"
 #include "expect.h"
 #include "pv_backend.h"
@@ -128,15 +129,6 @@ GUEST_TEST("priv.flags", priv_flags);
 // tick periods a wait needs; a lost tick fails instead of hanging.
 constexpr unsigned kMaxSpins = 5'000'000;
 
-template <typename Done>
-bool wait_for(Done done) {
-  for (unsigned spins = 0; spins < kMaxSpins; ++spins) {
-    if (done()) return true;
-    asm volatile("pause" : : : "memory");
-  }
-  return done();
-}
-
 constinit bool stop_ap = false;
 
 // The AP takes ticks with interrupts enabled: its count is the clock the
@@ -144,15 +136,15 @@ constinit bool stop_ap = false;
 // has handled two more, at least one was raised on the BSP meanwhile.
 void ap_takes_ticks(std::uint64_t) {
   altpv::irq_enable();
-  wait_for([] { return __atomic_load_n(&stop_ap, __ATOMIC_ACQUIRE); });
+  wait_for<kMaxSpins>([] { return __atomic_load_n(&stop_ap, __ATOMIC_ACQUIRE); });
   altpv::irq_disable();
 }
 
 void wait_for_a_held_tick() {
   const std::uint64_t seen = ticks(1);
-  EXPECT_TRUE(wait_for([&] { return ticks(1) >= seen + 2; }));
+  EXPECT_TRUE(wait_for<kMaxSpins>([&] { return ticks(1) >= seen + 2; }));
   // Under PV the VMM flags the tick it holds back.
-  if (pv()) EXPECT_TRUE(wait_for([] { return vcpu_area(0).info.event_pending != 0; }));
+  if (pv()) EXPECT_TRUE(wait_for<kMaxSpins>([] { return vcpu_area(0).info.event_pending != 0; }));
 }
 
 // After an op enabled interrupts with a tick held: under PV the op's
@@ -161,7 +153,7 @@ void wait_for_a_held_tick() {
 // "At least": the next period's tick may come before the count is read.
 void expect_held_tick_handled(std::uint64_t before, const char* op) {
   if (pv()) EXPECT_TRUE(ticks(0) >= before + 1);
-  EXPECT_TRUE(wait_for([&] { return ticks(0) > before; }));
+  EXPECT_TRUE(wait_for<kMaxSpins>([&] { return ticks(0) > before; }));
   char what[64];
   altpv::TextBuffer text(what, sizeof what);
   text.str("held tick handled after ").str(op);
@@ -188,7 +180,7 @@ void priv_irq() {
   altpv::irq_enable();
   const std::uint64_t enabled = altpv::save_fl();
   expect_held_tick_handled(before, "irq_enable");
-  EXPECT_TRUE(wait_for([&] { return ticks(0) >= before + 3; }));  // and more come
+  EXPECT_TRUE(wait_for<kMaxSpins>([&] { return ticks(0) >= before + 3; }));  // and more come
 
   altpv::irq_disable();
   before = ticks(0);
