@@ -2,6 +2,7 @@
 #include "live_stress.h"
 
 #include "boot.h"
+#include "bounded_wait.h"
 #include "console.h"
 #include "expect.h"
 #include "hypercall.h"
@@ -50,12 +51,8 @@ void ap_loop(std::uint64_t slot) {
   __atomic_fetch_add(&finished, 1, __ATOMIC_RELEASE);
 }
 
-bool wait_for(const std::uint32_t& counter, std::uint32_t value) {
-  for (unsigned spins = 0; spins < kMaxSpins; ++spins) {
-    if (__atomic_load_n(&counter, __ATOMIC_ACQUIRE) == value) return true;
-    asm volatile("pause");
-  }
-  return false;
+bool wait_for_count(const std::uint32_t& counter, std::uint32_t value) {
+  return wait_for<kMaxSpins>([&] { return __atomic_load_n(&counter, __ATOMIC_ACQUIRE) == value; });
 }
 
 // 0 when the word is missing or not a number.
@@ -96,7 +93,7 @@ void run_live_stress(const StressSites& sites) {
   for (std::uint32_t i = 1; i <= aps; ++i) {
     ASSERT_TRUE(start_ap(i, ap_loop, i) == testbed::HypercallError::Ok);
   }
-  ASSERT_TRUE(wait_for(running, aps));
+  ASSERT_TRUE(wait_for_count(running, aps));
 
   const LiveKeyStats before = live_key_stats();
   Counters exits{};
@@ -111,7 +108,7 @@ void run_live_stress(const StressSites& sites) {
   hypercall(Hypercall::MarkerEnd, reinterpret_cast<std::uintptr_t>(&exits));
   const LiveKeyStats after = live_key_stats();
   __atomic_store_n(&stop, true, __ATOMIC_RELAXED);
-  ASSERT_TRUE(wait_for(finished, aps));
+  ASSERT_TRUE(wait_for_count(finished, aps));
 
   ApCounts total{};
   bool add_up = true;
