@@ -41,12 +41,12 @@ class VmLiveWriter final : public altpv::LiveTextWriter {
   }
 
   // The hypercall's own exit serialises this vCPU; SyncCores returns once
-  // every other vCPU that was in the guest has left it.
+  // every other vCPU that was in the guest is serialised too.
   void sync() override {
     bump(stats.syncs);
     const HypercallResult r = hypercall(altpv::testbed::Hypercall::SyncCores);
     if (!r.ok()) panic("SyncCores failed: other vCPUs may run stale code");
-    bump(stats.kicked, r.value);
+    bump(stats.in_guest, r.value);
   }
 
   std::uintptr_t allocate_code(std::size_t size, std::uintptr_t) override {
@@ -141,7 +141,7 @@ std::uintptr_t route_breakpoint(std::uintptr_t rip) {
 LiveKeyStats live_key_stats() {
   LiveKeyStats s;
   s.syncs = __atomic_load_n(&stats.syncs, __ATOMIC_RELAXED);
-  s.kicked = __atomic_load_n(&stats.kicked, __ATOMIC_RELAXED);
+  s.in_guest = __atomic_load_n(&stats.in_guest, __ATOMIC_RELAXED);
   s.writes = __atomic_load_n(&stats.writes, __ATOMIC_RELAXED);
   s.int3_hits = __atomic_load_n(&stats.int3_hits, __ATOMIC_RELAXED);
   s.detours = __atomic_load_n(&stats.detours, __ATOMIC_RELAXED);

@@ -17,7 +17,7 @@ namespace altpv::guest {
 // Counts since boot, for figures and the stress tests.
 struct LiveKeyStats {
   std::uint64_t syncs;      // SyncCores hypercalls
-  std::uint64_t kicked;     // vCPUs those calls made leave the guest (their rdx)
+  std::uint64_t in_guest;   // other vCPUs in the guest at those calls (their rdx)
   std::uint64_t writes;     // stores into text and copies
   std::uint64_t int3_hits;  // #BPs at a switching site, sent on by the handler
   std::uint64_t detours;    // out-of-line copies made

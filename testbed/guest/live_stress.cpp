@@ -135,7 +135,7 @@ void run_live_stress(const StressSites& sites) {
       .num("wrong", total.wrong)
       .boolean("add_up", add_up)
       .num("syncs", syncs)
-      .num("vcpus_kicked", after.kicked - before.kicked)
+      .num("vcpus_in_guest", after.in_guest - before.in_guest)
       .num("writes", after.writes - before.writes)
       .num("int3_hits", int3_hits)
       .num("exits", exits.exits)

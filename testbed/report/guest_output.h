@@ -83,7 +83,7 @@ struct LiveKeysRecord {
   std::uint64_t vcpus_running = 0, toggles = 0, failed_switches = 0;
   std::uint64_t calls = 0, enabled = 0, disabled = 0, wrong = 0;
   bool add_up = false;
-  std::uint64_t syncs = 0, vcpus_kicked = 0, writes = 0, int3_hits = 0;
+  std::uint64_t syncs = 0, vcpus_in_guest = 0, writes = 0, int3_hits = 0;
   std::uint64_t exits = 0, exits_io = 0;  // the toggling vCPU's, over the toggle loop
   std::uint64_t tsc_cycles = 0;           // the toggle loop
 };

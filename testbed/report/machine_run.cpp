@@ -199,6 +199,11 @@ VmmResult parse_vmm_result(std::string_view text) {
     }
     r.instructions = j.at("counters").at("instructions");
     r.exits = j.at("counters").at("exits");
+    const auto& sync = j.at("sync_cores");
+    r.sync_mode = sync.at("mode").get<std::string>();
+    r.sync_calls = sync.at("calls");
+    r.sync_vcpus_in_guest = sync.at("vcpus_in_guest");
+    r.tsc_khz = j.at("tsc_khz");
     return r;
   } catch (const std::exception& e) {
     throw ParseError(std::string("VMM result json: ") + e.what());

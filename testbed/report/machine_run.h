@@ -75,6 +75,12 @@ struct VmmResult {
   std::map<std::uint32_t, std::uint64_t> msrs;  // the bank as vCPU 0 sees it
   std::uint64_t instructions = 0;
   std::uint64_t exits = 0;
+  // SyncCores over the run (docs/vmm.md): membarrier or kick, the calls, and
+  // the other vCPUs they found in the guest.
+  std::string sync_mode;
+  std::uint64_t sync_calls = 0;
+  std::uint64_t sync_vcpus_in_guest = 0;
+  std::uint32_t tsc_khz = 0;  // the guest's TSC rate (KVM_GET_TSC_KHZ); 0: unknown
 
   // The guest's own verdict: it exited 0 and every test it began passed.
   bool guest_passed() const;

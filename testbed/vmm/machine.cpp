@@ -76,6 +76,7 @@ Machine::Machine(const Options& options, OutputFiles outputs,
       json_out_(std::move(outputs.json)),
       dump_text_out_(std::move(outputs.dump_text)),
       state_(options.quiet),
+      barrier_(options.sync_cores),
       ap_start_(options.vcpus),
       ap_started_(options.vcpus, false) {
   load_elf(image_, elf_file_, memory());
@@ -128,15 +129,24 @@ std::optional<ApStart> Machine::wait_for_start(std::uint32_t index) {
 
 std::optional<std::uint32_t> Machine::sync_cores(std::uint32_t caller) {
   std::uint64_t seen[testbed::kMaxVcpus];
-  std::uint32_t kicked = 0;
+  std::uint32_t in_guest = 0;
   for (std::uint32_t i = 0; i < vcpu_count(); ++i) {
     seen[i] = vcpus_[i]->run_sequence();
+    if (i != caller && seen[i] % 2 == 1) ++in_guest;
+  }
+  ++sync_calls_;
+  sync_vcpus_in_guest_ += in_guest;
+  if (barrier_.mode() == SyncMode::Membarrier) {
+    if (barrier_.serialise_running_threads()) return in_guest;
+    end_run({EndKind::VmmError, 0, "SyncCores: membarrier SYNC_CORE failed", ""});
+    return std::nullopt;
+  }
+  for (std::uint32_t i = 0; i < vcpu_count(); ++i) {
     if (i == caller || seen[i] % 2 == 0) continue;
     // immediate_exit for a thread about to enter KVM_RUN, the kick for one
     // inside it (as end_run does, for one vCPU).
     vcpus_[i]->request_immediate_exit();
     threads_.kick(i);
-    ++kicked;
   }
   // Never blocks on a vCPU: each kicked one leaves KVM_RUN at once, and no
   // vCPU waits for another while inside it (a concurrent caller is outside).
@@ -147,7 +157,7 @@ std::optional<std::uint32_t> Machine::sync_cores(std::uint32_t caller) {
       std::this_thread::yield();
     }
   }
-  return kicked;
+  return in_guest;
 }
 
 void Machine::end_run(RunEnd end) {
@@ -242,7 +252,9 @@ int Machine::write_outputs(int code, const RunEnd& end) {
       totals.exits_msr += c.exits_msr;
       totals.exits_emulated += c.exits_emulated;
     }
-    write_result_json(json_out_, {code, end, state_.tests(), bank_.snapshot(*vcpus_[0]), totals});
+    write_result_json(json_out_, {code, end, state_.tests(), bank_.snapshot(*vcpus_[0]), totals,
+                                  {barrier_.mode(), sync_calls_, sync_vcpus_in_guest_},
+                                  vcpus_[0]->tsc_khz()});
     json_out_.flush();
     if (!json_out_) failed("--json", options_.json);
   }

@@ -4,6 +4,7 @@
 // exit, crash, limit, timeout) with its report, output files and exit code.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "console.h"
+#include "core_barrier.h"
 #include "elf_image.h"
 #include "guest_cpuid.h"
 #include "msr_bank.h"
@@ -54,10 +56,12 @@ class Machine final : public VcpuHost {
   // Also kicks every vCPU out of KVM_RUN.
   void end_run(RunEnd end) override;
   // SyncCores: returns once every vCPU but `caller` that was inside KVM_RUN
-  // at the call has left it (a VM exit serialises it; so does its next
-  // entry). A vCPU outside KVM_RUN (handling an exit, waiting to start,
-  // parked, finished) is synchronised already. Returns how many vCPUs it
-  // kicked, or nothing when the run ended meanwhile.
+  // at the call is serialised: by a core-serialising membarrier, or by
+  // kicking it out of KVM_RUN and waiting until it has left (a VM exit
+  // serialises it; so does its next entry). A vCPU outside KVM_RUN
+  // (handling an exit, waiting to start, parked, finished) is synchronised
+  // already. Returns how many vCPUs were inside KVM_RUN, or nothing when
+  // the run ended meanwhile.
   std::optional<std::uint32_t> sync_cores(std::uint32_t caller) override;
 
  private:
@@ -80,6 +84,9 @@ class Machine final : public VcpuHost {
   std::vector<std::unique_ptr<Vcpu>> vcpus_;
   std::vector<std::unique_ptr<VcpuRunner>> runners_;
   std::vector<std::unique_ptr<VcpuEvents>> events_;
+  CoreBarrier barrier_;
+  std::atomic<std::uint64_t> sync_calls_{0};
+  std::atomic<std::uint64_t> sync_vcpus_in_guest_{0};
 
   std::mutex start_mutex_;
   std::condition_variable start_cv_;

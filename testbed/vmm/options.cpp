@@ -65,6 +65,12 @@ ParsedOptions parse_options(int argc, char** argv) {
   app.add_option("--timeout", o.timeout_seconds, "Seconds before a runaway guest is stopped");
   app.add_option("--tick-us", o.tick_us,
                  "Raise a timer event on every vCPU each N microseconds (0: no timer)");
+  std::map<std::string, SyncMode> sync_modes = {
+      {"auto", SyncMode::Auto}, {"membarrier", SyncMode::Membarrier}, {"kick", SyncMode::Kick}};
+  app.add_option("--sync-cores", o.sync_cores,
+                 "How SyncCores serialises the other vCPUs: membarrier, kick, or auto (membarrier "
+                 "where the kernel offers it)")
+      ->transform(CLI::CheckedTransformer(sync_modes, CLI::ignore_case));
   app.add_option("--msr-log", o.msr_log, "Write every emulated MSR access as JSON lines");
   app.add_option("--json", o.json, "Write the run's result as JSON");
   app.add_flag("--count-insns", o.count_insns,

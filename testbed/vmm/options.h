@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core_barrier.h"
 #include "personality.h"
 
 namespace altpv::vmm {
@@ -27,6 +28,7 @@ struct Options {
   Personality hv = Personality::Hvm;
   double timeout_seconds = 30;
   std::uint32_t tick_us = 0;  // timer period; 0 = no timer
+  SyncMode sync_cores = SyncMode::Auto;
   std::string msr_log;
   std::string json;
   bool count_insns = false;

@@ -28,6 +28,10 @@ void write_result_json(std::ostream& out, const RunResult& r) {
                    {"exits_io", r.counters.exits_io},
                    {"exits_msr", r.counters.exits_msr},
                    {"exits_emulated", r.counters.exits_emulated}};
+  j["sync_cores"] = {{"mode", sync_mode_name(r.sync.mode)},
+                     {"calls", r.sync.calls},
+                     {"vcpus_in_guest", r.sync.vcpus_in_guest}};
+  j["tsc_khz"] = r.tsc_khz;
   out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 

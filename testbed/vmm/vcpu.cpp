@@ -106,6 +106,11 @@ std::optional<std::uint64_t> Vcpu::translate(std::uint64_t gva) const {
 }
 
 // KVM_GET_MSRS/KVM_SET_MSRS on one entry (kvm_msrs ends in a flexible array).
+std::uint32_t Vcpu::tsc_khz() const {
+  const int khz = ioctl(fd_.get(), KVM_GET_TSC_KHZ, 0);
+  return khz > 0 ? static_cast<std::uint32_t>(khz) : 0;
+}
+
 std::uint64_t Vcpu::msr_ioctl(unsigned long request, std::uint32_t msr, std::uint64_t value) {
   kvm::WithEntries<kvm::MsrsHeader, kvm_msr_entry, 1> msrs{};
   msrs.header.nmsrs = 1;

@@ -57,6 +57,10 @@ class Vcpu final : public VcpuControl {
   // Guest-virtual to guest-physical through the vCPU's current page tables.
   std::optional<std::uint64_t> translate(std::uint64_t gva) const override;
 
+  // The guest's TSC rate (KVM_GET_TSC_KHZ), 0 when KVM does not say: it
+  // turns the guest's TSC readings into time.
+  std::uint32_t tsc_khz() const;
+
   std::uint64_t get(std::uint32_t msr) override;
   void set(std::uint32_t msr, std::uint64_t value) override;
 

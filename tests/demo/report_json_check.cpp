@@ -250,5 +250,27 @@ TEST_F(ReportJson, DifferentialsAndClaimsPassed) {
   }
 }
 
+// live.json: the three live-key runs, each passed, with the guest's
+// record, a toggle rate and the VMM's way of serialising the vCPUs.
+TEST_F(ReportJson, LiveKeyRunsPassed) {
+  std::ifstream in(out_ / "live.json");
+  const json live = json::parse(in, nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(live.is_object()) << "no readable " << (out_ / "live.json");
+  EXPECT_EQ(live.at("passed"), true);
+  const json& runs = live.at("runs");
+  ASSERT_EQ(runs.size(), 3u);
+  const std::set<std::string> modes = {"membarrier", "kick"};
+  for (const json& r : runs) {
+    EXPECT_EQ(r.at("passed"), true) << r.dump(2);
+    EXPECT_EQ(modes.count(r.at("sync_mode").get<std::string>()), 1u) << r.dump(2);
+    const json& k = r.at("record");
+    EXPECT_EQ(k.at("wrong"), 0);
+    EXPECT_EQ(k.at("vcpus_running").get<unsigned>() + 1, r.at("vcpus").get<unsigned>());
+    EXPECT_EQ(k.at("syncs"), 3 * k.at("toggles").get<std::uint64_t>());
+    EXPECT_GT(r.at("toggles_per_second").get<double>(), 0.0);
+  }
+  EXPECT_EQ(runs[1].at("record").at("sites"), "module");
+}
+
 }  // namespace
 }  // namespace altpv::demo

@@ -136,7 +136,7 @@ TEST(GuestChannel, OtherRecordsRoundTrip) {
         o.str("sites", "guest").num("vcpus_running", 4).num("toggles", 50);
         o.num("failed_switches", 0).num("calls", 9000).num("enabled", 4000);
         o.num("disabled", 5000).num("wrong", 0).boolean("add_up", true).num("syncs", 150);
-        o.num("vcpus_kicked", 400).num("writes", 300).num("int3_hits", 77).num("exits", 150);
+        o.num("vcpus_in_guest", 400).num("writes", 300).num("int3_hits", 77).num("exits", 150);
         o.num("exits_io", 150).num("tsc_cycles", 123456789);
       }) +
       record("ticks", [](guest::JsonObject& o) { o.num("vcpu", 2).num("ticks", 7); }));
@@ -204,8 +204,13 @@ TEST(VmmOutputs, Result) {
   const auto r = parse_vmm_result(R"({"exit_code":0,"exit_reason":"guest-exit","message":"m",
       "guest_exit_code":0,"tests":[{"name":"msr.workload","status":"pass","message":"","vcpu":0}],
       "msrs":{"0x40000100":{"value":1,"hex":"0xffffffffffffffff"}},
-      "counters":{"instructions":0,"exits":3,"exits_io":3,"exits_msr":0,"exits_emulated":0}})");
+      "counters":{"instructions":0,"exits":3,"exits_io":3,"exits_msr":0,"exits_emulated":0},
+      "sync_cores":{"mode":"membarrier","calls":6,"vcpus_in_guest":4},"tsc_khz":2300000})");
   EXPECT_TRUE(r.guest_passed());
+  EXPECT_EQ(r.sync_mode, "membarrier");
+  EXPECT_EQ(r.sync_calls, 6u);
+  EXPECT_EQ(r.sync_vcpus_in_guest, 4u);
+  EXPECT_EQ(r.tsc_khz, 2300000u);
   EXPECT_EQ(r.msrs.at(0x40000100), ~std::uint64_t{0});
   EXPECT_TRUE(check_guest_passed(r, {"msr.workload"}).passed());
   EXPECT_FALSE(check_guest_passed(r, {"msr.safe"}).passed());

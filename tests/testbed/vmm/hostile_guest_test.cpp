@@ -148,36 +148,68 @@ TEST_F(HostileGuest, ApThatCrashesEndsTheRunCleanly) {
   }
 }
 
-// SyncCores: each call waits until every vCPU that was in the guest left it
-// (the guest checks its kicks against the exits an AP's window counted), two
-// vCPUs may call it at once, and a vCPU may end the run while another waits
-// in it. A hang would end as a timeout (exit 4). A few runs each: a call
-// waits for host threads to be scheduled, milliseconds on a loaded host.
+// SyncCores: in kick mode each call waits until every vCPU that was in the
+// guest left it (the guest checks the vCPUs the calls found in the guest
+// against the exits an AP's window counted); in either mode two vCPUs may
+// call it at once, and a vCPU may end the run while another waits in it. A
+// hang would end as a timeout (exit 4). A few runs each: a kicked vCPU
+// waits for its host thread to be scheduled, milliseconds on a loaded host.
 constexpr int kSyncRuns = 3;
 
-TEST_F(HostileGuest, SyncCoresWaitsForEveryVcpuInTheGuest) {
+nlohmann::json sync_stats(const std::string& json_path) {
+  return nlohmann::json::parse(read_file(json_path)).at("sync_cores");
+}
+
+TEST_F(HostileGuest, SyncCoresKickWaitsForEveryVcpuInTheGuest) {
+  const std::string json = ::testing::TempDir() + "/sync_window.json";
   for (int run = 0; run < kSyncRuns; ++run) {
-    VmmOutcome out =
-        run_vmm("sync_cores", {"--vcpus", "2", "--timeout", "30", "GUEST", "--", "window"});
+    VmmOutcome out = run_vmm("sync_cores", {"--vcpus", "2", "--sync-cores", "kick", "--json", json,
+                                            "--timeout", "30", "GUEST", "--", "window"});
     ASSERT_EQ(out.exit_code, 0) << "run " << run << ":\n" << out.output;
+    const nlohmann::json sync = sync_stats(json);
+    EXPECT_EQ(sync.at("mode"), "kick");
+    EXPECT_EQ(sync.at("calls"), 100);  // SYNCS in sync_cores.S
   }
 }
 
 TEST_F(HostileGuest, SyncCoresFromEveryVcpuAtOnce) {
-  for (int run = 0; run < kSyncRuns; ++run) {
-    VmmOutcome out =
-        run_vmm("sync_cores", {"--vcpus", "4", "--timeout", "30", "GUEST", "--", "concurrent"});
-    ASSERT_EQ(out.exit_code, 0) << "run " << run << ":\n" << out.output;
+  const std::string json = ::testing::TempDir() + "/sync_concurrent.json";
+  for (const char* mode : {"kick", "membarrier"}) {
+    for (int run = 0; run < kSyncRuns; ++run) {
+      VmmOutcome out = run_vmm("sync_cores", {"--vcpus", "4", "--sync-cores", mode, "--json", json,
+                                              "--timeout", "30", "GUEST", "--", "concurrent"});
+      ASSERT_EQ(out.exit_code, 0) << mode << " run " << run << ":\n" << out.output;
+      const nlohmann::json sync = sync_stats(json);
+      EXPECT_EQ(sync.at("mode"), mode);
+      EXPECT_EQ(sync.at("calls"), 4 * 100);  // every vCPU calls SYNCS times
+    }
   }
 }
 
 TEST_F(HostileGuest, SyncCoresWhileAnotherVcpuEndsTheRun) {
-  for (int run = 0; run < kSyncRuns; ++run) {
-    VmmOutcome out =
-        run_vmm("sync_cores", {"--vcpus", "4", "--timeout", "30", "GUEST", "--", "ends"});
-    ASSERT_EQ(out.exit_code, 0) << "run " << run << ":\n" << out.output;
-    ASSERT_NE(out.err.find("PASS: vCPU 3: guest called Exit(0)"), std::string::npos) << out.output;
+  for (const char* mode : {"kick", "membarrier"}) {
+    for (int run = 0; run < kSyncRuns; ++run) {
+      VmmOutcome out = run_vmm("sync_cores", {"--vcpus", "4", "--sync-cores", mode, "--timeout",
+                                              "30", "GUEST", "--", "ends"});
+      ASSERT_EQ(out.exit_code, 0) << mode << " run " << run << ":\n" << out.output;
+      ASSERT_NE(out.err.find("PASS: vCPU 3: guest called Exit(0)"), std::string::npos)
+          << out.output;
+    }
   }
+}
+
+// Auto picks membarrier where the kernel offers it (the ring-0 live tests
+// rely on it for their speed); the membarrier mode also counts the vCPUs
+// each call found in the guest: the spinning AP, once per call.
+TEST_F(HostileGuest, SyncCoresAutoUsesMembarrier) {
+  const std::string json = ::testing::TempDir() + "/sync_auto.json";
+  VmmOutcome out = run_vmm("sync_cores", {"--vcpus", "2", "--json", json, "--timeout", "30",
+                                          "GUEST", "--", "found"});
+  ASSERT_EQ(out.exit_code, 0) << out.output;
+  const nlohmann::json sync = sync_stats(json);
+  EXPECT_EQ(sync.at("mode"), "membarrier");
+  EXPECT_EQ(sync.at("calls"), 100);
+  EXPECT_EQ(sync.at("vcpus_in_guest"), 100);
 }
 
 // Limits: whatever the guest floods, the VMM's memory and stderr stay small

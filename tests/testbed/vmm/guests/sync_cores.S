@@ -3,7 +3,8 @@
    exits inside a MarkerBegin/MarkerEnd window while the BSP calls SyncCores
    SYNCS times; every call must have kicked the AP (rdx, summed) and waited
    for it: the AP's window must count at least as many exits as the calls
-   kicked it. "concurrent": the BSP and three APs call SyncCores at once,
+   kicked it. "found" (membarrier mode, where the AP never exits): every
+   call must report the spinning AP as in the guest. "concurrent": the BSP and three APs call SyncCores at once,
    and the APs halt when done while the others go on. "ends": two APs spin,
    the BSP calls SyncCores forever, a third AP calls it too and then ends
    the run with Exit(0). Exit codes 20-29 name the check that failed. */
@@ -39,14 +40,19 @@
 .globl _start
 _start:
   load_mode
+  xor %r14, %r14                /* 1: the "found" check instead of exits */
   cmp $'w', %r15b
   je window
+  cmp $'f', %r15b
+  je found
   cmp $'c', %r15b
   je concurrent
   cmp $'e', %r15b
   je ends
   guest_exit 20
 
+found:
+  mov $1, %r14
 window:
   start_ap 1, window_ap, stack1
 1:
@@ -73,6 +79,12 @@ window:
   jnz 5f
   guest_exit 24                 /* never kicked the spinning AP */
 5:
+  test %r14, %r14
+  jz 7f
+  cmp $SYNCS, %r12
+  je 6f
+  guest_exit 26                 /* a call did not find the AP in the guest */
+7:
   cmp %r12, counters+8(%rip)    /* Counters.exits */
   jae 6f
   guest_exit 25                 /* returned before the AP left the guest */
