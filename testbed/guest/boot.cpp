@@ -55,5 +55,9 @@ const PvhBoot& pvh_boot() {
 const Cmdline& cmdline() {
   return line;
 }
+std::uint64_t ram_end() {
+  if (platform() != Platform::Pvh) return info_copy.mem_size;
+  return pvh_copy.image_range_end < kPvhMapped ? pvh_copy.image_range_end : kPvhMapped;
+}
 
 }  // namespace altpv::guest

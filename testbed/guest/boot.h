@@ -22,5 +22,9 @@ const altpv::testbed::BootInfo& boot_info();
 // What the PVH start_info said (all zero under altpv-vmm).
 const PvhBoot& pvh_boot();
 const Cmdline& cmdline();
+// The end of the RAM that holds the image, which the guest may use above
+// it: altpv-vmm's mem_size, or on a PVH boot the end of the memory map's
+// RAM range that holds the image (at most the 4 GiB the PVH entry maps).
+std::uint64_t ram_end();
 
 }  // namespace altpv::guest

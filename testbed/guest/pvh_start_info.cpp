@@ -6,11 +6,8 @@
 namespace altpv::guest {
 namespace {
 
-// pvh_entry.S identity-maps this much; nothing above it can be read.
-constexpr std::uint64_t kMapped = std::uint64_t{4} << 30;
-
 bool mapped(std::uint64_t address, std::uint64_t size) {
-  return address < kMapped && size <= kMapped - address;
+  return address < kPvhMapped && size <= kPvhMapped - address;
 }
 
 }  // namespace

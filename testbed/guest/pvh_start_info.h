@@ -41,6 +41,9 @@ struct PvhMemmapEntry {
 };
 static_assert(sizeof(PvhMemmapEntry) == 24);
 
+// pvh_entry.S identity-maps this much; nothing above it can be read.
+inline constexpr std::uint64_t kPvhMapped = std::uint64_t{4} << 30;
+
 // What the guest takes from a good start_info.
 struct PvhBoot {
   std::uint32_t version = 0;

@@ -239,7 +239,7 @@ alignas(4096) constinit std::uint64_t other_tree[3][512] = {};
 void priv_mmu() {
   // Three 2 MiB frames at the top of RAM, above the image, which nothing
   // else uses: V is remapped to A or B.
-  const std::uint64_t top = boot_info().mem_size & ~(k2M - 1);
+  const std::uint64_t top = ram_end() & ~(k2M - 1);
   ASSERT_TRUE(top >= reinterpret_cast<std::uintptr_t>(__image_end) + 4 * k2M);
   const std::uint64_t va = top - 3 * k2M, a = top - 2 * k2M, b = top - k2M;
   *reinterpret_cast<volatile std::uint64_t*>(a) = 0xaaaa'0000'aaaa'0001;
