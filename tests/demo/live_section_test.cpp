@@ -35,37 +35,29 @@ TEST(LiveSection, GoodRecordPasses) {
       << check_live_record(good_record(), 4, 200).describe();
 }
 
-void expect_fails(const LiveKeysRecord& r, const std::string& reason) {
-  const auto v = check_live_record(r, 4, 200);
-  ASSERT_FALSE(v.passed());
-  EXPECT_NE(v.describe().find(reason), std::string::npos) << v.describe();
-}
+struct Breakage {
+  void (*apply)(LiveKeysRecord&);
+  const char* reason;  // what the failure must name
+};
 
 TEST(LiveSection, EachBrokenCountFails) {
-  auto r = good_record();
-  r.wrong = 1;
-  expect_fails(r, "1 calls returned a wrong result");
-  r = good_record();
-  r.failed_switches = 2;
-  expect_fails(r, "2 switches failed");
-  r = good_record();
-  r.add_up = false;
-  expect_fails(r, "differ from its calls");
-  r = good_record();
-  r.disabled = 0;
-  expect_fails(r, "both states must be seen");
-  r = good_record();
-  r.syncs = 599;
-  expect_fails(r, "599 syncs for 200 toggles");
-  r = good_record();
-  r.exits = 601;
-  expect_fails(r, "exited 601 times");
-  r = good_record();
-  r.vcpus_running = 3;
-  expect_fails(r, "3 APs ran the sites, not 4");
-  r = good_record();
-  r.toggles = 20;
-  expect_fails(r, "20 toggles, not 200");
+  const Breakage breakages[] = {
+      {[](LiveKeysRecord& r) { r.wrong = 1; }, "1 calls returned a wrong result"},
+      {[](LiveKeysRecord& r) { r.failed_switches = 2; }, "2 switches failed"},
+      {[](LiveKeysRecord& r) { r.add_up = false; }, "differ from its calls"},
+      {[](LiveKeysRecord& r) { r.disabled = 0; }, "both states must be seen"},
+      {[](LiveKeysRecord& r) { r.syncs = 599; }, "599 syncs for 200 toggles"},
+      {[](LiveKeysRecord& r) { r.exits = 601; }, "exited 601 times"},
+      {[](LiveKeysRecord& r) { r.vcpus_running = 3; }, "3 APs ran the sites, not 4"},
+      {[](LiveKeysRecord& r) { r.toggles = 20; }, "20 toggles, not 200"},
+  };
+  for (const Breakage& b : breakages) {
+    LiveKeysRecord r = good_record();
+    b.apply(r);
+    const auto v = check_live_record(r, 4, 200);
+    EXPECT_FALSE(v.passed()) << b.reason;
+    EXPECT_NE(v.describe().find(b.reason), std::string::npos) << v.describe();
+  }
 }
 
 TEST(LiveSection, TogglesPerSecondFromTheGuestTsc) {
