@@ -104,10 +104,11 @@ std::string live_section_text(const LiveSection& s) {
       continue;
     }
     const LiveKeysRecord& k = *r.record;
-    out += fmt::format("| {} | {} | {} | {} | {} | {:.0f} | {:.0f} | {:.0f} | {:.1f} | {:.1f} | {} |\n",
-                       k.sites, k.vcpus_running, k.toggles, k.calls, k.wrong,
-                       r.toggles_per_second(), per_toggle(k.syncs, k), per_toggle(k.exits, k),
-                       per_toggle(k.vcpus_in_guest, k), per_toggle(k.int3_hits, k), r.sync_mode);
+    out += fmt::format(
+        "| {} | {} | {} | {} | {} | {:.0f} | {:.0f} | {:.0f} | {:.1f} | {:.1f} | {} |\n", k.sites,
+        k.vcpus_running, k.toggles, k.calls, k.wrong, r.toggles_per_second(),
+        per_toggle(k.syncs, k), per_toggle(k.exits, k), per_toggle(k.vcpus_in_guest, k),
+        per_toggle(k.int3_hits, k), r.sync_mode);
   }
   for (const LiveRun& r : s.runs) {
     if (!r.verdict.passed()) {
@@ -126,20 +127,31 @@ std::string live_section_text(const LiveSection& s) {
 nlohmann::json live_section_json(const LiveSection& s) {
   nlohmann::json runs = nlohmann::json::array();
   for (const LiveRun& r : s.runs) {
-    nlohmann::json j = {{"test", r.test},           {"vcpus", r.vcpus},
-                        {"command", r.command},     {"sync_mode", r.sync_mode},
-                        {"tsc_khz", r.tsc_khz},     {"passed", r.verdict.passed()},
+    nlohmann::json j = {{"test", r.test},
+                        {"vcpus", r.vcpus},
+                        {"command", r.command},
+                        {"sync_mode", r.sync_mode},
+                        {"tsc_khz", r.tsc_khz},
+                        {"passed", r.verdict.passed()},
                         {"reasons", r.verdict.failures}};
     if (r.record) {
       const LiveKeysRecord& k = *r.record;
-      j["record"] = {{"sites", k.sites},   {"vcpus_running", k.vcpus_running},
-                     {"toggles", k.toggles}, {"failed_switches", k.failed_switches},
-                     {"calls", k.calls},   {"enabled", k.enabled},
-                     {"disabled", k.disabled}, {"wrong", k.wrong},
-                     {"add_up", k.add_up}, {"syncs", k.syncs},
-                     {"vcpus_in_guest", k.vcpus_in_guest}, {"writes", k.writes},
-                     {"int3_hits", k.int3_hits}, {"exits", k.exits},
-                     {"exits_io", k.exits_io}, {"tsc_cycles", k.tsc_cycles}};
+      j["record"] = {{"sites", k.sites},
+                     {"vcpus_running", k.vcpus_running},
+                     {"toggles", k.toggles},
+                     {"failed_switches", k.failed_switches},
+                     {"calls", k.calls},
+                     {"enabled", k.enabled},
+                     {"disabled", k.disabled},
+                     {"wrong", k.wrong},
+                     {"add_up", k.add_up},
+                     {"syncs", k.syncs},
+                     {"vcpus_in_guest", k.vcpus_in_guest},
+                     {"writes", k.writes},
+                     {"int3_hits", k.int3_hits},
+                     {"exits", k.exits},
+                     {"exits_io", k.exits_io},
+                     {"tsc_cycles", k.tsc_cycles}};
       j["toggles_per_second"] = r.toggles_per_second();
     }
     runs.push_back(std::move(j));

@@ -77,8 +77,8 @@ void add_record(GuestOutput& out, const json& j) {
     out.live_keys.push_back({j.at("sites"), j.at("vcpus_running"), j.at("toggles"),
                              j.at("failed_switches"), j.at("calls"), j.at("enabled"),
                              j.at("disabled"), j.at("wrong"), j.at("add_up"), j.at("syncs"),
-                             j.at("vcpus_in_guest"), j.at("writes"), j.at("int3_hits"), j.at("exits"),
-                             j.at("exits_io"), j.at("tsc_cycles")});
+                             j.at("vcpus_in_guest"), j.at("writes"), j.at("int3_hits"),
+                             j.at("exits"), j.at("exits_io"), j.at("tsc_cycles")});
   } else if (type == "observed") {
     out.observations.push_back({j.at("what"), hex_field(j, "value")});
   } else if (type == "ticks") {

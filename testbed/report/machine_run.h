@@ -122,8 +122,8 @@ struct VmmInvocation {
   std::string run;                       // run=<glob>[,<glob>...]
   std::vector<std::string> guest_words;  // more words for the guest, e.g. altpv.debug
   bool count_insns = false;
-  bool dump_text = false;                // keep the text as patched (MachineRun::dumped_text)
-  int timeout_seconds = 60;              // the VMM's own --timeout; the child gets a margin on top
+  bool dump_text = false;    // keep the text as patched (MachineRun::dumped_text)
+  int timeout_seconds = 60;  // the VMM's own --timeout; the child gets a margin on top
   std::vector<std::string> vmm_options{};  // more VMM options, e.g. --vcpus 2 --tick-us 2000
 };
 

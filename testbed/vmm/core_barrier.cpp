@@ -35,7 +35,8 @@ CoreBarrier::CoreBarrier(SyncMode requested) : mode_(requested) {
 }
 
 bool CoreBarrier::serialise_running_threads() const {
-  return mode_ == SyncMode::Membarrier && membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE) == 0;
+  return mode_ == SyncMode::Membarrier &&
+         membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE) == 0;
 }
 
 const char* sync_mode_name(SyncMode mode) {

@@ -252,7 +252,11 @@ int Machine::write_outputs(int code, const RunEnd& end) {
       totals.exits_msr += c.exits_msr;
       totals.exits_emulated += c.exits_emulated;
     }
-    write_result_json(json_out_, {code, end, state_.tests(), bank_.snapshot(*vcpus_[0]), totals,
+    write_result_json(json_out_, {code,
+                                  end,
+                                  state_.tests(),
+                                  bank_.snapshot(*vcpus_[0]),
+                                  totals,
                                   {barrier_.mode(), sync_calls_, sync_vcpus_in_guest_},
                                   vcpus_[0]->tsc_khz()});
     json_out_.flush();

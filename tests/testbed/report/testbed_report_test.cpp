@@ -132,13 +132,15 @@ TEST(GuestChannel, OtherRecordsRoundTrip) {
                o.num("vector", 13).str("name", "#GP").hex("error_code", 0).hex("rip", 0x1053ec);
                o.hex("cr2", 0).num("vcpu", 1);
              }) +
-      record("live_keys", [](guest::JsonObject& o) {
-        o.str("sites", "guest").num("vcpus_running", 4).num("toggles", 50);
-        o.num("failed_switches", 0).num("calls", 9000).num("enabled", 4000);
-        o.num("disabled", 5000).num("wrong", 0).boolean("add_up", true).num("syncs", 150);
-        o.num("vcpus_in_guest", 400).num("writes", 300).num("int3_hits", 77).num("exits", 150);
-        o.num("exits_io", 150).num("tsc_cycles", 123456789);
-      }) +
+      record(
+          "live_keys",
+          [](guest::JsonObject& o) {
+            o.str("sites", "guest").num("vcpus_running", 4).num("toggles", 50);
+            o.num("failed_switches", 0).num("calls", 9000).num("enabled", 4000);
+            o.num("disabled", 5000).num("wrong", 0).boolean("add_up", true).num("syncs", 150);
+            o.num("vcpus_in_guest", 400).num("writes", 300).num("int3_hits", 77).num("exits", 150);
+            o.num("exits_io", 150).num("tsc_cycles", 123456789);
+          }) +
       record("ticks", [](guest::JsonObject& o) { o.num("vcpu", 2).num("ticks", 7); }));
   ASSERT_EQ(out.expected_writes.size(), 3u);
   EXPECT_EQ(out.expected_writes[1].op, "wrmsr_ns_const");

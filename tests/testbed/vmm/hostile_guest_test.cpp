@@ -203,8 +203,8 @@ TEST_F(HostileGuest, SyncCoresWhileAnotherVcpuEndsTheRun) {
 // each call found in the guest: the spinning AP, once per call.
 TEST_F(HostileGuest, SyncCoresAutoUsesMembarrier) {
   const std::string json = ::testing::TempDir() + "/sync_auto.json";
-  VmmOutcome out = run_vmm("sync_cores", {"--vcpus", "2", "--json", json, "--timeout", "30",
-                                          "GUEST", "--", "found"});
+  VmmOutcome out = run_vmm(
+      "sync_cores", {"--vcpus", "2", "--json", json, "--timeout", "30", "GUEST", "--", "found"});
   ASSERT_EQ(out.exit_code, 0) << out.output;
   const nlohmann::json sync = sync_stats(json);
   EXPECT_EQ(sync.at("mode"), "membarrier");
