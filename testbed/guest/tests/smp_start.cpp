@@ -7,6 +7,7 @@
 // one must be refused.
 #include "altpv/engine/text_buffer.h"
 #include "boot.h"
+#include "bounded_wait.h"
 #include "expect.h"
 #include "platform.h"
 #include "smp.h"
@@ -46,11 +47,8 @@ void smp_start() {
   // A vCPU the VMM does not have is refused.
   EXPECT_EQ(start_ap(n < kMaxVcpus ? n : 0, ap_work, 0), HypercallError::BadArgument);
 
-  unsigned spins = 0;
-  while (__atomic_load_n(&arrived, __ATOMIC_ACQUIRE) != n - 1 && spins < kMaxSpins) {
-    asm volatile("pause");
-    ++spins;
-  }
+  EXPECT_TRUE(
+      wait_for<kMaxSpins>([&] { return __atomic_load_n(&arrived, __ATOMIC_ACQUIRE) == n - 1; }));
   EXPECT_EQ(__atomic_load_n(&arrived, __ATOMIC_ACQUIRE), n - 1);
   for (std::uint32_t i = 1; i < n; ++i) EXPECT_EQ(reported[i], i + 1);
 }
