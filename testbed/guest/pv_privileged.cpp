@@ -4,6 +4,7 @@
 #include "abi/abi.h"
 #include "altpv/op_ids.h"
 #include "altpv/privileged.h"
+#include "vcpu_area.h"
 
 namespace {
 
@@ -19,20 +20,9 @@ static_assert(altpv::testbed::kHypercallPort == 0xe0);
 static_assert(altpv::testbed::kVcpuEventPending == 0);
 static_assert(altpv::testbed::kVcpuEventMask == 1);
 static_assert(altpv::testbed::kVcpuCr2 == 8);
-static_assert(sizeof(altpv::testbed::MmuUpdateEntry) == 16);
-
-// Page-table updates queued in lazy-MMU mode. One queue: the testbed enters
-// lazy mode on one vCPU at a time (a kernel keeps one per CPU, as Linux's
-// per-CPU lazy mode).
-constexpr std::uint32_t kLazyMmuBatch = 16;
+static_assert(sizeof(altpv::testbed::MmuUpdateEntry) == 16);  // the batch index: count << 4
 
 }  // namespace
-
-extern "C" {
-constinit std::uint8_t guest_pv_lazy_active = 0;
-constinit std::uint32_t guest_pv_lazy_count = 0;
-constinit altpv::testbed::MmuUpdateEntry guest_pv_lazy_batch[kLazyMmuBatch] = {};
-}
 
 // The inline forms, assembled here so that the engine relocates them into
 // each site (irq_enable calls its slow path). Never executed where they are.
@@ -72,31 +62,36 @@ asm(".pushsection .rodata.guest_pv_inline, \"a\"\n"
     // address is its guest-physical address).
     ".balign 16\n .globl guest_pv_set_pte\n .type guest_pv_set_pte, @function\n"
     "guest_pv_set_pte:\n"
-    " cmpb $0, guest_pv_lazy_active(%rip)\n jne 2f\n"
+    " cmpb $0, " GUEST_VCPU_AREA_GS(LAZY_MMU_ACTIVE) "\n jne 2f\n"
     " push %rsi\n push %rdi\n push %rax\n lea 8(%rsp), %rdi\n mov $1, %esi\n mov $20, %eax\n"
     " out %eax, $0xe0\n pop %rax\n pop %rdi\n pop %rsi\n ret\n"
-    // In lazy mode: queued, after sending a full queue.
-    "2: cmpl $16, guest_pv_lazy_count(%rip)\n jb 3f\n call guest_pv_lazy_send\n"
-    "3: push %rax\n push %rcx\n mov guest_pv_lazy_count(%rip), %eax\n shl $4, %eax\n"
-    " lea guest_pv_lazy_batch(%rip), %rcx\n mov %rdi, (%rcx,%rax)\n mov %rsi, 8(%rcx,%rax)\n"
-    " incl guest_pv_lazy_count(%rip)\n pop %rcx\n pop %rax\n ret\n"
+    // In lazy mode: queued in this vCPU's batch (%gs-relative, indexed by
+    // the count times 16), after sending a full one.
+    "2: cmpl $" GUEST_STRINGIFY(GUEST_VCPU_AREA_LAZY_MMU_ENTRIES) ", "
+    GUEST_VCPU_AREA_GS(LAZY_MMU_COUNT) "\n jb 3f\n call guest_pv_lazy_send\n"
+    "3: push %rax\n mov " GUEST_VCPU_AREA_GS(LAZY_MMU_COUNT) ", %eax\n shl $4, %eax\n"
+    " mov %rdi, " GUEST_VCPU_AREA_GS(LAZY_MMU_BATCH) "(%rax)\n"
+    " mov %rsi, " GUEST_VCPU_AREA_GS(LAZY_MMU_BATCH) "+8(%rax)\n"
+    " incl " GUEST_VCPU_AREA_GS(LAZY_MMU_COUNT) "\n pop %rax\n ret\n"
     " .size guest_pv_set_pte, . - guest_pv_set_pte\n"
     ".balign 16\n .globl guest_pv_lazy_mmu_enter\n .type guest_pv_lazy_mmu_enter, @function\n"
-    "guest_pv_lazy_mmu_enter: movb $1, guest_pv_lazy_active(%rip)\n ret\n"
+    "guest_pv_lazy_mmu_enter: movb $1, " GUEST_VCPU_AREA_GS(LAZY_MMU_ACTIVE) "\n ret\n"
     " .size guest_pv_lazy_mmu_enter, . - guest_pv_lazy_mmu_enter\n"
     ".balign 16\n .globl guest_pv_lazy_mmu_leave\n .type guest_pv_lazy_mmu_leave, @function\n"
-    "guest_pv_lazy_mmu_leave: movb $0, guest_pv_lazy_active(%rip)\n"
-    // Falls through: leave sends what is queued.
+    "guest_pv_lazy_mmu_leave: movb $0, " GUEST_VCPU_AREA_GS(LAZY_MMU_ACTIVE) "\n"
+    // Falls through: leave sends what is queued. MmuUpdate takes the batch's
+    // address, which a %gs offset cannot give: the area's own address plus
+    // the batch's offset.
     "guest_pv_lazy_send:\n"
-    " cmpl $0, guest_pv_lazy_count(%rip)\n je 4f\n"
-    " push %rax\n push %rdi\n push %rsi\n lea guest_pv_lazy_batch(%rip), %rdi\n"
-    " mov guest_pv_lazy_count(%rip), %esi\n mov $20, %eax\n out %eax, $0xe0\n"
-    " movl $0, guest_pv_lazy_count(%rip)\n pop %rsi\n pop %rdi\n pop %rax\n"
+    " cmpl $0, " GUEST_VCPU_AREA_GS(LAZY_MMU_COUNT) "\n je 4f\n"
+    " push %rax\n push %rdi\n push %rsi\n mov " GUEST_VCPU_AREA_GS(SELF) ", %rdi\n"
+    " lea " GUEST_STRINGIFY(GUEST_VCPU_AREA_LAZY_MMU_BATCH) "(%rdi), %rdi\n"
+    " mov " GUEST_VCPU_AREA_GS(LAZY_MMU_COUNT) ", %esi\n mov $20, %eax\n out %eax, $0xe0\n"
+    " movl $0, " GUEST_VCPU_AREA_GS(LAZY_MMU_COUNT) "\n pop %rsi\n pop %rdi\n pop %rax\n"
     "4: ret\n"
     " .size guest_pv_lazy_mmu_leave, . - guest_pv_lazy_mmu_leave\n"
     ".popsection\n");
 // clang-format on
-static_assert(kLazyMmuBatch == 16, "guest_pv_set_pte compares the count with 16");
 
 extern "C" const char guest_pv_inline_irq_disable[], guest_pv_inline_irq_disable_end[],
     guest_pv_inline_irq_enable[], guest_pv_inline_irq_enable_end[], guest_pv_inline_save_fl[],
@@ -151,7 +146,7 @@ altpv::SiteCode pv_privileged_code(const altpv::CallSite& site) {
 }
 
 std::uint32_t pv_lazy_mmu_queued() {
-  return guest_pv_lazy_count;
+  return this_vcpu_area().lazy_mmu_count;
 }
 
 }  // namespace altpv::guest

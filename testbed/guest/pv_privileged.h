@@ -15,7 +15,8 @@
 //   safe_halt     call    Block (clears the mask and sleeps, atomically)
 //   write_cr3, flush_tlb_one, wbinvd
 //                 call    LoadCr3, FlushTlbOne, Wbinvd: one hypercall each
-//   set_pte       call    MmuUpdate of one entry; in lazy mode, queued
+//   set_pte       call    MmuUpdate of one entry; in lazy mode, queued in
+//                         this vCPU's queue (in its %gs area, vcpu_area.h)
 //   lazy_mmu_enter/leave
 //                 call    start queueing / one MmuUpdate for the queue
 //   halt, read_cr3        the native instruction: HLT exits to the VMM,
@@ -52,7 +53,7 @@ bool is_privileged_op(std::uint16_t op);
 // The backend's code for a site of a privileged op (is_privileged_op).
 altpv::SiteCode pv_privileged_code(const altpv::CallSite& site);
 
-// Page-table updates queued in lazy-MMU mode and not yet sent.
+// Page-table updates this vCPU queued in lazy-MMU mode and not yet sent.
 std::uint32_t pv_lazy_mmu_queued();
 
 }  // namespace altpv::guest

@@ -8,14 +8,12 @@
 // The timer's interrupt gate (idt.cpp): count the tick on this vCPU and
 // return. It touches no register, so it needs no frame; a locked increment
 // is not needed, since only this vCPU's interrupts write its count.
-#define GUEST_STRINGIFY_(x) #x
-#define GUEST_STRINGIFY(x) GUEST_STRINGIFY_(x)
 asm(R"(
         .pushsection .text.timer_entry, "ax"
         .globl timer_entry
         .type timer_entry, @function
 timer_entry:
-        incq %gs:)" GUEST_STRINGIFY(GUEST_VCPU_AREA_TICKS) R"(
+        incq )" GUEST_VCPU_AREA_GS(TICKS) R"(
         iretq
         .size timer_entry, . - timer_entry
         .popsection
@@ -37,6 +35,7 @@ constinit bool events_are_pv = false;
 // personality, and this runs before boot patching.
 void vcpu_area_enter(std::uint32_t index) {
   const auto base = reinterpret_cast<std::uintptr_t>(&areas[index]);
+  areas[index].self = base;
   asm volatile("wrmsr"
                :
                : "c"(kIa32GsBase), "a"(static_cast<std::uint32_t>(base)),
@@ -65,6 +64,12 @@ bool pv_events() {
 
 VcpuArea& vcpu_area(std::uint32_t cpu) {
   return areas[cpu];
+}
+
+VcpuArea& this_vcpu_area() {
+  std::uintptr_t self;
+  asm volatile("mov %%gs:%c1, %0" : "=r"(self) : "i"(GUEST_VCPU_AREA_SELF));
+  return *reinterpret_cast<VcpuArea*>(self);
 }
 
 std::uint64_t ticks(std::uint32_t cpu) {

@@ -13,6 +13,8 @@
 //                        lazy-MMU batch take effect: a 2 MiB mapping changed
 //                        and flushed is seen through, a second page-table tree
 //                        loaded into CR3 is used, a batch lands at leave;
+//   priv.lazy_mmu        two vCPUs in lazy-MMU mode at the same time keep
+//                        separate queues: each leave sends its own vCPU's;
 //   priv.stub_registers  every stub the PV backend hands out keeps every
 //                        register the native instruction keeps, with all
 //                        registers random; a broken stub is caught.
@@ -309,6 +311,73 @@ void priv_mmu() {
 }
 
 GUEST_TEST("priv.mmu", priv_mmu);
+
+// ---- Lazy MMU on two vCPUs at once ---------------------------------------------
+
+// One scratch entry per vCPU: MmuUpdate writes any 8-aligned word in RAM as
+// it would a page-table entry.
+constexpr std::uint64_t kBspValue = 0xb5b5'0000'0000'0001, kApValue = 0xa9a9'0000'0000'0002;
+constinit std::uint64_t bsp_pte = 0, ap_pte = 0;
+// What the AP's queue held before and after its leave; whether it is done.
+constinit std::uint32_t ap_queued_before_leave = 0, ap_queued_after_leave = 0;
+constinit bool ap_left = false;
+
+std::uint64_t load_pte(const std::uint64_t& pte) {
+  return __atomic_load_n(&pte, __ATOMIC_ACQUIRE);
+}
+
+// Runs while the BSP is in lazy mode with its own update queued.
+void ap_lazy_mmu(std::uint64_t) {
+  altpv::lazy_mmu_enter();
+  altpv::set_pte(&ap_pte, kApValue);
+  ap_queued_before_leave = pv_lazy_mmu_queued();
+  altpv::lazy_mmu_leave();
+  ap_queued_after_leave = pv_lazy_mmu_queued();
+  __atomic_store_n(&ap_left, true, __ATOMIC_RELEASE);
+}
+
+// The BSP enters lazy mode and queues an update; an AP enters, queues its
+// own and leaves: its update lands, the BSP's stays queued (pv). Then the
+// BSP leaves and its update lands. Natively lazy mode is a NOP and each
+// update lands at once: the values seen after each leave are the same.
+void priv_lazy_mmu() {
+  const std::uint32_t vcpus = boot_info().vcpu_count;
+  if (vcpus < 2) GUEST_SKIP("needs a second vCPU in lazy mode at the same time");
+  // The last vCPU: priv.irq, in the same boot, takes vCPU 1.
+  const std::uint32_t ap = vcpus - 1;
+
+  altpv::lazy_mmu_enter();
+  altpv::set_pte(&bsp_pte, kBspValue);
+  const altpv::testbed::HypercallError started = start_ap(ap, ap_lazy_mmu, 0);
+  const bool left = started == altpv::testbed::HypercallError::Ok &&
+                    wait_for<kMaxSpins>([] { return __atomic_load_n(&ap_left, __ATOMIC_ACQUIRE); });
+  // Still in lazy mode (a failed check returns only after the leave).
+  const std::uint64_t ap_after_its_leave = load_pte(ap_pte);
+  const std::uint64_t bsp_before_leave = load_pte(bsp_pte);
+  const std::uint32_t bsp_queued_before_leave = pv_lazy_mmu_queued();
+  altpv::lazy_mmu_leave();
+
+  ASSERT_EQ(started, altpv::testbed::HypercallError::Ok);
+  ASSERT_TRUE(left);
+  observe("ap entry after the ap's leave", ap_after_its_leave);
+  EXPECT_EQ(ap_after_its_leave, kApValue);
+  EXPECT_EQ(ap_queued_after_leave, 0u);
+  if (pv()) {
+    // The AP's queue held only its own update; the BSP's stayed queued in
+    // the BSP's.
+    EXPECT_EQ(ap_queued_before_leave, 1u);
+    EXPECT_EQ(bsp_queued_before_leave, 1u);
+    EXPECT_EQ(bsp_before_leave, 0u);
+  } else {
+    EXPECT_EQ(bsp_before_leave, kBspValue);  // natively set_pte is a store
+  }
+  observe("bsp entry after the bsp's leave", load_pte(bsp_pte));
+  EXPECT_EQ(load_pte(bsp_pte), kBspValue);
+  EXPECT_EQ(load_pte(ap_pte), kApValue);
+  EXPECT_EQ(pv_lazy_mmu_queued(), 0u);
+}
+
+GUEST_TEST_REQUIRES("priv.lazy_mmu", priv_lazy_mmu, Testbed);
 
 // ---- Stub registers ------------------------------------------------------------
 

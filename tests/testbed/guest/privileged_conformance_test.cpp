@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 // The privileged ops (altpv/privileged.h) on every machine: priv.flags,
-// priv.irq and priv.mmu pass under every CPU model and both personalities,
-// and for each CPU model the hvm and pv runs observe the same values in the
-// same order (their `observed` records: the interrupt state save_fl reports
-// after every step, the ticks handled in disabled windows, by a safe_halt
-// and after an enabling op, what a remapped address reads, what read_cr3
-// returns), although one
-// ran the instructions and the other the PV backend's inline forms and
-// hypercalls.
+// priv.irq, priv.mmu and priv.lazy_mmu pass under every CPU model and both
+// personalities, and for each CPU model the hvm and pv runs observe the same
+// values in the same order (their `observed` records: the interrupt state
+// save_fl reports after every step, the ticks handled in disabled windows,
+// by a safe_halt and after an enabling op, what a remapped address reads,
+// what read_cr3 returns, the lazy-MMU entries after each vCPU's leave),
+// although one ran the instructions and the other the PV backend's inline
+// forms and hypercalls.
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
@@ -20,13 +20,14 @@ namespace altpv::testbed::report {
 namespace {
 
 const Testbed kTestbed{ALTPV_VMM_PATH, ALTPV_GUEST_PATH};
-const std::vector<std::string> kCases = {"priv.flags", "priv.irq", "priv.mmu"};
+const std::vector<std::string> kCases = {"priv.flags", "priv.irq", "priv.mmu", "priv.lazy_mmu"};
 
-// priv.irq needs the timer and a second vCPU whose ticks it waits on.
+// priv.irq needs the timer and a second vCPU whose ticks it waits on;
+// priv.lazy_mmu an AP of its own (APs start once per boot): a third.
 const MachineRun& privileged_run(const MachineConfig& machine) {
   return once_per_machine(machine, [](const MachineConfig& m) {
-    VmmInvocation run{m, "priv.flags,priv.irq,priv.mmu", {"expect.vcpus=2"}};
-    run.vmm_options = {"--vcpus", "2", "--tick-us", "2000"};
+    VmmInvocation run{m, "priv.flags,priv.irq,priv.mmu,priv.lazy_mmu", {"expect.vcpus=3"}};
+    run.vmm_options = {"--vcpus", "3", "--tick-us", "2000"};
     return run_machine(kTestbed, run);
   });
 }
