@@ -74,7 +74,6 @@ LiveSection run_live_section(const testbed::report::Testbed& testbed,
     LiveRun r;
     r.test = c.test;
     r.vcpus = c.vcpus;
-    r.toggles = kDemoToggles;
     r.command = testbed::report::command_line(run.command);
     r.sync_mode = run.result.sync_mode;
     r.tsc_khz = run.result.tsc_khz;

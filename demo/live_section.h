@@ -21,7 +21,6 @@ namespace altpv::demo {
 struct LiveRun {
   std::string test;  // live.key_stress, live.module_stress
   unsigned vcpus = 0;
-  std::uint64_t toggles = 0;
   std::string command;
   std::optional<testbed::report::LiveKeysRecord> record;
   std::string sync_mode;      // how the VMM serialised (membarrier, kick)

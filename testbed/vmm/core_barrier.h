@@ -5,8 +5,6 @@
 // it has left (docs/vmm.md compares the two).
 #pragma once
 
-#include <string>
-
 namespace altpv::vmm {
 
 enum class SyncMode { Auto, Membarrier, Kick };
@@ -32,6 +30,7 @@ class CoreBarrier {
   SyncMode mode_;
 };
 
+// The name --sync-cores and --json use.
 const char* sync_mode_name(SyncMode mode);
 
 }  // namespace altpv::vmm

@@ -65,8 +65,10 @@ ParsedOptions parse_options(int argc, char** argv) {
   app.add_option("--timeout", o.timeout_seconds, "Seconds before a runaway guest is stopped");
   app.add_option("--tick-us", o.tick_us,
                  "Raise a timer event on every vCPU each N microseconds (0: no timer)");
-  std::map<std::string, SyncMode> sync_modes = {
-      {"auto", SyncMode::Auto}, {"membarrier", SyncMode::Membarrier}, {"kick", SyncMode::Kick}};
+  std::map<std::string, SyncMode> sync_modes;
+  for (SyncMode m : {SyncMode::Auto, SyncMode::Membarrier, SyncMode::Kick}) {
+    sync_modes[sync_mode_name(m)] = m;
+  }
   app.add_option("--sync-cores", o.sync_cores,
                  "How SyncCores serialises the other vCPUs: membarrier, kick, or auto (membarrier "
                  "where the kernel offers it)")
