@@ -134,23 +134,7 @@ nlohmann::json live_section_json(const LiveSection& s) {
                         {"passed", r.verdict.passed()},
                         {"reasons", r.verdict.failures}};
     if (r.record) {
-      const LiveKeysRecord& k = *r.record;
-      j["record"] = {{"sites", k.sites},
-                     {"vcpus_running", k.vcpus_running},
-                     {"toggles", k.toggles},
-                     {"failed_switches", k.failed_switches},
-                     {"calls", k.calls},
-                     {"enabled", k.enabled},
-                     {"disabled", k.disabled},
-                     {"wrong", k.wrong},
-                     {"add_up", k.add_up},
-                     {"syncs", k.syncs},
-                     {"vcpus_in_guest", k.vcpus_in_guest},
-                     {"writes", k.writes},
-                     {"int3_hits", k.int3_hits},
-                     {"exits", k.exits},
-                     {"exits_io", k.exits_io},
-                     {"tsc_cycles", k.tsc_cycles}};
+      j["record"] = *r.record;
       j["toggles_per_second"] = r.toggles_per_second();
     }
     runs.push_back(std::move(j));

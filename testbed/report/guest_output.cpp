@@ -74,11 +74,7 @@ void add_record(GuestOutput& out, const json& j) {
     out.exceptions.push_back({j.at("vector"), j.at("name"), hex_field(j, "error_code"),
                               hex_field(j, "rip"), j.at("vcpu")});
   } else if (type == "live_keys") {
-    out.live_keys.push_back({j.at("sites"), j.at("vcpus_running"), j.at("toggles"),
-                             j.at("failed_switches"), j.at("calls"), j.at("enabled"),
-                             j.at("disabled"), j.at("wrong"), j.at("add_up"), j.at("syncs"),
-                             j.at("vcpus_in_guest"), j.at("writes"), j.at("int3_hits"),
-                             j.at("exits"), j.at("exits_io"), j.at("tsc_cycles")});
+    out.live_keys.push_back(j.get<LiveKeysRecord>());
   } else if (type == "observed") {
     out.observations.push_back({j.at("what"), hex_field(j, "value")});
   } else if (type == "ticks") {

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "altpv/engine/planner.h"
 
 namespace altpv::testbed::report {
@@ -87,6 +89,11 @@ struct LiveKeysRecord {
   std::uint64_t exits = 0, exits_io = 0;  // the toggling vCPU's, over the toggle loop
   std::uint64_t tsc_cycles = 0;           // the toggle loop
 };
+// The record's fields by their own names, both ways: parsed from the guest's
+// line, written again by the demo's live.json.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LiveKeysRecord, sites, vcpus_running, toggles, failed_switches,
+                                   calls, enabled, disabled, wrong, add_up, syncs, vcpus_in_guest,
+                                   writes, int3_hits, exits, exits_io, tsc_cycles)
 
 // `ticks`: timer interrupts one vCPU handled (events.ticks).
 struct TickRecord {

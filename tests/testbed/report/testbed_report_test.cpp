@@ -169,6 +169,8 @@ TEST(GuestChannel, MalformedRecordsAreErrors) {
   EXPECT_THROW(parse_guest_output("{\"type\":\"figure\",\"strategy\":\"altpv\"}\n"), ParseError);
   EXPECT_THROW(parse_guest_output("{\"type\":\"nonsense\"}\n"), ParseError);
   EXPECT_THROW(parse_guest_output("{\"type\":\"ticks\",\"vcpu\":0}\n"), ParseError);
+  EXPECT_THROW(parse_guest_output("{\"type\":\"live_keys\",\"sites\":\"guest\",\"toggles\":1}\n"),
+               ParseError);
   EXPECT_THROW(parse_guest_output("{\"type\":\"truncated\",\"of\":\"decision\"}\n"), ParseError);
   EXPECT_THROW(parse_guest_output("{\"type\":\"figure\", cut short\n"), ParseError);
   EXPECT_THROW(parse_guest_output(
