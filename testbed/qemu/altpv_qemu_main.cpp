@@ -10,8 +10,6 @@
 // --loader-fault missing|shifted boots a copy of the guest whose PVH entry
 // takes its start_info from the wrong place and passes only when the guest
 // panics with the message that names the problem and exits 2.
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -26,6 +24,7 @@
 #include "pvh_loader_fault.h"
 #include "qemu_matrix.h"
 #include "qemu_run.h"
+#include "scratch_dir.h"
 
 namespace {
 
@@ -46,28 +45,18 @@ struct Options {
   bool transcript = false;
 };
 
-// /dev/kvm opens read-write: QEMU's KVM accelerator can start.
-bool kvm_usable() {
-  const int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-  if (fd < 0) return false;
-  close(fd);
-  return true;
-}
-
 int run_loader_fault(const Options& opt, const std::string& qemu) {
   const LoaderFault fault =
       opt.loader_fault == "missing" ? LoaderFault::Missing : LoaderFault::Shifted;
+  const ScratchDir scratch;
   const std::string copy =
-      (std::filesystem::temp_directory_path() /
-       fmt::format("altpv-guest-{}-{}.elf", loader_fault_name(fault), getpid()))
-          .string();
+      scratch.file(fmt::format("altpv-guest-{}.elf", loader_fault_name(fault)));
   write_guest_with_loader_fault(opt.guest, fault, copy);
   QemuInvocation inv;
   inv.cpu = opt.cpus.front();
   inv.accel = opt.accel;
   inv.timeout_seconds = opt.timeout;
   const QemuRun run = run_qemu(qemu, copy, inv);
-  std::filesystem::remove(copy);
   std::cout << run.child.out;
   CheckResult v;
   if (run.child.out.find(expected_panic(fault)) == std::string::npos) {
@@ -129,7 +118,7 @@ int main(int argc, char** argv) {
     }
     opt.qemu = *found;
   }
-  if (opt.accel == "kvm" && !kvm_usable()) {
+  if (opt.accel == "kvm" && !have_kvm()) {
     std::cout << "SKIP: -accel kvm needs /dev/kvm, which does not open read-write here\n";
     return kSkip;
   }

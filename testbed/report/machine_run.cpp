@@ -19,6 +19,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "scratch_dir.h"
+
 namespace altpv::testbed::report {
 namespace {
 
@@ -80,28 +82,6 @@ bool drain(Pipe& out_pipe, Pipe& err_pipe, ChildOutcome& outcome,
   }
   return true;
 }
-
-// A private directory for one run's output files, removed after.
-class ScratchDir {
- public:
-  ScratchDir() {
-    const std::filesystem::path base = std::filesystem::temp_directory_path() / "altpv-run.XXXXXX";
-    std::string path = base.string();
-    if (mkdtemp(path.data()) == nullptr) fail("mkdtemp " + path, errno);
-    path_ = path;
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-
-  std::string file(const char* name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);

@@ -11,32 +11,14 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "scratch_dir.h"
+
 namespace altpv::testbed::report {
 
 namespace {
 
 // The port guest/qemu_devices.h writes its exit code to.
 constexpr const char* kDebugExitDevice = "isa-debug-exit,iobase=0xf4,iosize=4";
-
-// A file that lives as long as the object: QMP commands for QEMU's stdin.
-class TempFile {
- public:
-  explicit TempFile(const std::string& contents) {
-    std::string name = (std::filesystem::temp_directory_path() / "altpv-qmp-XXXXXX").string();
-    const int fd = mkstemp(name.data());
-    if (fd < 0) throw std::runtime_error("cannot create a temporary file in " + name);
-    close(fd);
-    path_ = name;
-    std::ofstream(path_) << contents;
-  }
-  ~TempFile() { std::filesystem::remove(path_); }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 }  // namespace
 
@@ -121,12 +103,14 @@ std::map<std::string, bool> qemu_model_features(const std::string& qemu, const s
                                                 const std::string& accel) {
   nlohmann::json expand = {{"execute", "query-cpu-model-expansion"},
                            {"arguments", {{"type", "full"}, {"model", {{"name", cpu}}}}}};
-  const TempFile commands(R"({"execute":"qmp_capabilities"})"
-                          "\n" +
-                          expand.dump() + "\n" + R"({"execute":"quit"})" + "\n");
+  const ScratchDir scratch;
+  const std::string commands = scratch.file("qmp-commands");
+  std::ofstream(commands) << R"({"execute":"qmp_capabilities"})" << '\n'
+                          << expand.dump() << '\n'
+                          << R"({"execute":"quit"})" << '\n';
   const std::vector<std::string> command = {qemu,          "-M",       "none", "-accel", accel,
                                             "-nodefaults", "-display", "none", "-qmp",   "stdio"};
-  const ChildOutcome c = run_child(command, std::chrono::seconds(30), commands.path());
+  const ChildOutcome c = run_child(command, std::chrono::seconds(30), commands);
   if (!c.exited() || c.exit_code != 0) {
     throw std::runtime_error(
         fmt::format("{} failed (exit {}): {}", command_line(command), c.exit_code, c.err));
